@@ -1,0 +1,1 @@
+"""Media conversion: DICOM series and photographs to small web images, cached by content hash."""

@@ -1,0 +1,151 @@
+"""Read a DICOM series in anatomical order and render each slice or frame as 8-bit pixels.
+
+Windowing follows DICOM PS3.3 C.11.2.1.2 (VOI LUT function LINEAR): the window centre and
+width come from the case (an override), else the file's own (0028,1050)/(0028,1051), else
+a default for the modality.  Slices are read one at a time so memory stays bounded.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+import pydicom
+from pydicom.errors import InvalidDicomError
+from pydicom.pixels import apply_modality_lut
+
+# Window (centre, width) used when neither the case nor the file gives one.  Soft-tissue
+# window for CT (HU); other modalities have no calibrated units, so they are auto-windowed.
+DEFAULT_WINDOWS = {"CT": (40.0, 400.0)}
+
+
+class DicomReadError(Exception):
+    """A file in the series cannot be read as a DICOM image; message in plain words."""
+
+
+@dataclass(frozen=True)
+class Slice:
+    path: Path
+    frame: int | None  # index into a multi-frame file, else None
+
+
+def _read_header(path: Path) -> pydicom.Dataset:
+    try:
+        ds = pydicom.dcmread(path, stop_before_pixels=True)
+    except (InvalidDicomError, OSError, ValueError, EOFError, AttributeError, KeyError) as error:
+        raise DicomReadError(f"{path.name}: not a readable DICOM file ({error.__class__.__name__})") from None
+    if "Rows" not in ds or "Columns" not in ds:
+        raise DicomReadError(f"{path.name}: this DICOM file holds no image (or is cut short)")
+    return ds
+
+
+def count_frames(files: Sequence[Path]) -> int:
+    total = 0
+    for path in files:
+        try:
+            total += int(_read_header(path).get("NumberOfFrames", 1) or 1)
+        except DicomReadError:
+            total += 1
+    return total
+
+
+def _order_key(ds: pydicom.Dataset, name: str) -> tuple:
+    """Slice position along the normal of the image plane, else instance number, else name."""
+    position = ds.get("ImagePositionPatient")
+    orientation = ds.get("ImageOrientationPatient")
+    if position is not None and orientation is not None and len(orientation) == 6:
+        row = np.array(orientation[:3], dtype=float)
+        col = np.array(orientation[3:], dtype=float)
+        return (0, float(np.dot(np.cross(row, col), np.array(position, dtype=float))), name)
+    number = ds.get("InstanceNumber")
+    if number is not None:
+        return (1, float(number), name)
+    return (2, 0.0, name)
+
+
+def ordered_slices(files: Sequence[Path]) -> tuple[list[Slice], pydicom.Dataset]:
+    """All slices of the series in order, and the first file's header (for windowing)."""
+    headers = [(path, _read_header(path)) for path in files]
+    headers.sort(key=lambda item: _order_key(item[1], item[0].name))
+    slices: list[Slice] = []
+    for path, ds in headers:
+        frames = int(ds.get("NumberOfFrames", 1) or 1)
+        if frames > 1:
+            slices.extend(Slice(path, index) for index in range(frames))
+        else:
+            slices.append(Slice(path, None))
+    return slices, headers[0][1]
+
+
+def file_window(ds: pydicom.Dataset) -> tuple[float, float] | None:
+    centre, width = ds.get("WindowCenter"), ds.get("WindowWidth")
+    if centre is None or width is None:
+        return None
+    first = lambda value: float(value[0] if isinstance(value, pydicom.multival.MultiValue) else value)
+    try:
+        centre_value, width_value = first(centre), first(width)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return (centre_value, width_value) if width_value > 0 else None
+
+
+def apply_window(values: np.ndarray, centre: float, width: float) -> np.ndarray:
+    """DICOM LINEAR VOI function to 0..255."""
+    if width <= 1:
+        return np.where(values <= centre - 0.5, 0, 255).astype(np.uint8)
+    scaled = ((values - (centre - 0.5)) / (width - 1) + 0.5) * 255.0
+    return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
+
+
+def auto_window(values: np.ndarray) -> tuple[float, float]:
+    """Window spanning the 0.5th to 99.5th percentile: uncalibrated modalities (MR, NM...)."""
+    low, high = np.percentile(values, [0.5, 99.5])
+    width = max(float(high - low), 2.0)
+    return (float(low) + width / 2.0, width)
+
+
+def _pixels(path: Path, frame: int | None) -> tuple[np.ndarray, pydicom.Dataset]:
+    try:
+        ds = pydicom.dcmread(path)
+        array = ds.pixel_array
+    except Exception as error:  # pydicom raises many kinds for bad or unsupported pixel data
+        raise DicomReadError(f"{path.name}: the image data cannot be decoded "
+                             f"({error.__class__.__name__}: {str(error)[:120]})") from None
+    if frame is not None:
+        array = array[frame]
+    return array, ds
+
+
+def render_slices(slices: Sequence[Slice], header: pydicom.Dataset,
+                  window: tuple[float, float] | None = None) -> Iterator[tuple[np.ndarray, tuple[float, float] | None]]:
+    """Yield 8-bit greyscale (H, W) or RGB (H, W, 3) arrays, one per slice, with the window used."""
+    chosen = window or file_window(header) or DEFAULT_WINDOWS.get(str(header.get("Modality", "")))
+    cached_file: tuple[Path, np.ndarray, pydicom.Dataset] | None = None
+    for item in slices:
+        if cached_file is not None and cached_file[0] == item.path:
+            array, ds = cached_file[1], cached_file[2]
+        else:
+            array, ds = _pixels(item.path, None)
+            cached_file = (item.path, array, ds) if item.frame is not None else None
+        if item.frame is not None:
+            array = array[item.frame]
+        photometric = str(ds.get("PhotometricInterpretation", "MONOCHROME2"))
+        if array.ndim == 3 and array.shape[-1] in (3, 4):  # colour (pydicom gives RGB)
+            yield _to_uint8_colour(array), None
+            continue
+        values = apply_modality_lut(array, ds).astype(np.float32)
+        if chosen is None:
+            chosen = auto_window(values)
+        rendered = apply_window(values, *chosen)
+        if photometric == "MONOCHROME1":
+            rendered = 255 - rendered
+        yield rendered, chosen
+
+
+def _to_uint8_colour(array: np.ndarray) -> np.ndarray:
+    array = array[..., :3]
+    if array.dtype == np.uint8:
+        return array
+    top = float(array.max()) or 1.0
+    return np.clip(array.astype(np.float32) * (255.0 / top), 0, 255).astype(np.uint8)

@@ -1,0 +1,49 @@
+"""Find the image files of a series: a folder of DICOM files, or PNG/JPEG files."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+RASTER_SUFFIXES = {".png", ".jpg", ".jpeg"}
+DICOM_SUFFIXES = {".dcm", ".dicom", ".ima"}
+
+
+def is_dicom_file(path: Path) -> bool:
+    """DICOM Part 10 files carry 'DICM' after a 128-byte preamble; some exports lack a suffix."""
+    suffix = path.suffix.lower()
+    if suffix in DICOM_SUFFIXES:
+        return True
+    if suffix in RASTER_SUFFIXES:
+        return False
+    try:
+        with path.open("rb") as handle:
+            handle.seek(128)
+            return handle.read(4) == b"DICM"
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class SeriesFiles:
+    kind: str            # "dicom" or "raster"
+    files: tuple[Path, ...]
+
+
+def series_files(target: Path) -> SeriesFiles | None:
+    """The image files a series path points at, in name order; None when there are none."""
+    if target.is_file():
+        candidates = [target]
+    elif target.is_dir():
+        candidates = sorted(p for p in target.iterdir() if p.is_file() and not p.name.startswith("."))
+    else:
+        return None
+    raster = tuple(p for p in candidates if p.suffix.lower() in RASTER_SUFFIXES)
+    dicom = tuple(p for p in candidates if p.suffix.lower() not in RASTER_SUFFIXES
+                  and p.name.upper() != "DICOMDIR" and is_dicom_file(p))
+    if dicom and not raster:
+        return SeriesFiles("dicom", dicom)
+    if raster and not dicom:
+        return SeriesFiles("raster", raster)
+    if dicom and raster:
+        return SeriesFiles("mixed", dicom + raster)
+    return None

@@ -1,0 +1,142 @@
+"""Typed view of a validated case.yml and a contributor profile."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_LICENCE = "CC BY-NC-SA 4.0"
+
+
+@dataclass
+class Series:
+    path: str                      # relative to the case folder, as written
+    caption: str
+    source: str
+    licence: str
+    plane: str | None = None
+    sequence: str | None = None
+    key_images: list[int] = field(default_factory=list)
+    window: tuple[float, float] | None = None  # (centre, width) override
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> "Series":
+        window = data.get("window")
+        return cls(path=data["path"], caption=data["caption"], source=data["source"],
+                   licence=data["licence"], plane=data.get("plane"), sequence=data.get("sequence"),
+                   key_images=list(data.get("key_images", [])),
+                   window=(float(window["center"]), float(window["width"])) if window else None)
+
+
+@dataclass
+class Study:
+    modality: str
+    timing: str
+    findings: str
+    series: list[Series]
+    description: str | None = None
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> "Study":
+        return cls(modality=data["modality"], timing=data["timing"], findings=data["findings"],
+                   description=data.get("description"),
+                   series=[Series.from_data(s) for s in data["series"]])
+
+
+@dataclass
+class Reference:
+    citation: str
+    doi: str | None = None
+    pmid: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class Case:
+    slug: str
+    folder: Path
+    title: str
+    authors: list[str]
+    systems: list[str]
+    tags: list[str]
+    age: int | str
+    sex: str
+    presentation: str
+    studies: list[Study]
+    diagnosis: str
+    certainty: str
+    confirmed_by: list[str]
+    differential: list[tuple[str, str | None]]
+    discussion: str
+    teaching_points: list[str]
+    references: list[Reference]
+    licence: str
+    quiz: bool = False
+
+    @classmethod
+    def from_data(cls, slug: str, folder: Path, data: dict[str, Any]) -> "Case":
+        diagnosis = data["diagnosis"]
+        differential = [(d, None) if isinstance(d, str) else (d["diagnosis"], d.get("why_not"))
+                        for d in data.get("differential", [])]
+        return cls(
+            slug=slug, folder=folder, title=data["title"], authors=list(data["authors"]),
+            systems=list(data["systems"]), tags=list(data.get("tags", [])),
+            age=data["patient"]["age"], sex=data["patient"]["sex"],
+            presentation=data["presentation"],
+            studies=[Study.from_data(s) for s in data["studies"]],
+            diagnosis=diagnosis["final"], certainty=diagnosis["certainty"],
+            confirmed_by=list(diagnosis.get("confirmed_by", [])),
+            differential=differential, discussion=data.get("discussion", ""),
+            teaching_points=list(data.get("teaching_points", [])),
+            references=[Reference(citation=r["citation"], doi=r.get("doi"),
+                                  pmid=str(r["pmid"]) if r.get("pmid") is not None else None,
+                                  url=r.get("url")) for r in data.get("references", [])],
+            licence=data.get("licence", DEFAULT_LICENCE), quiz=bool(data.get("quiz", False)))
+
+    @property
+    def modalities(self) -> list[str]:
+        seen: list[str] = []
+        for study in self.studies:
+            if study.modality not in seen:
+                seen.append(study.modality)
+        return seen
+
+    @property
+    def age_label(self) -> str:
+        if isinstance(self.age, int):
+            return f"{self.age} years"
+        return "90+ years" if self.age == "90+" else self.age
+
+
+@dataclass
+class User:
+    username: str
+    first_name: str
+    surname: str
+    position: str
+    country: str
+    title: str | None = None
+    city: str | None = None
+    institution: str | None = None
+    public: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> "User":
+        return cls(username=data["username"], first_name=data["first_name"], surname=data["surname"],
+                   position=data["position"], country=data["country"], title=data.get("title"),
+                   city=data.get("city"), institution=data.get("institution"),
+                   public=list(data.get("public", [])))
+
+    @property
+    def display_name(self) -> str:
+        prefix = f"{self.title} " if self.title and "title" in self.public else ""
+        return f"{prefix}{self.first_name} {self.surname}"
+
+    def public_fields(self) -> dict[str, str]:
+        """Optional fields the member chose to show, in display order."""
+        shown = {}
+        for name in ("institution", "city", "country"):
+            value = getattr(self, name)
+            if value and name in self.public:
+                shown[name] = value
+        return shown

@@ -1,0 +1,182 @@
+"""Load the whole repository (cases/ and users/) and check it as a library.
+
+Schema problems come from the JSON Schema; the checks here are the ones a schema cannot
+express: rounding of adult ages, authors that exist, image paths that stay inside their
+case folder and point at images, key images within the series, unique case folder names.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from ..media.discover import series_files
+from . import schema
+from .case import Case, User
+from .problems import Problem
+from .yamlsource import YamlDocument, load_yaml
+
+CASE_FILE = "case.yml"
+SLUG_ALLOWED = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+
+
+@dataclass
+class Library:
+    root: Path
+    cases: list[Case] = field(default_factory=list)
+    users: dict[str, User] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def case(self, slug: str) -> Case | None:
+        return next((c for c in self.cases if c.slug == slug), None)
+
+    def cases_by_author(self, username: str) -> list[Case]:
+        return [c for c in self.cases if username in c.authors]
+
+
+def find_root(start: Path) -> Path:
+    """The repository root: the nearest folder upwards holding cases/ or mkdocs.yml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "cases").is_dir() or (folder / "mkdocs.yml").is_file():
+            return folder
+    return start
+
+
+def load_library(root: Path, only: Iterable[Path] | None = None) -> Library:
+    """Read and check users/ and cases/. `only` limits case checks to some case folders."""
+    root = root.resolve()
+    library = Library(root=root)
+    library.users = _load_users(root, library.problems)
+    case_dirs = _case_folders(root, library.problems)
+    selected = set(p.resolve() for p in only) if only is not None else None
+    for folder in case_dirs:
+        if selected is not None and folder.resolve() not in selected:
+            continue
+        case = _load_case(root, folder, library)
+        if case is not None:
+            library.cases.append(case)
+    library.cases.sort(key=lambda c: c.title.lower())
+    return library
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _load_users(root: Path, problems: list[Problem]) -> dict[str, User]:
+    users: dict[str, User] = {}
+    folder = root / "users"
+    if not folder.is_dir():
+        return users
+    for path in sorted(folder.glob("*.yml")):
+        doc = load_yaml(path, _rel(root, path))
+        problems.extend(doc.problems)
+        if doc.problems:
+            continue
+        found = schema.validate(doc, schema.USER_SCHEMA)
+        if not found and doc.data["username"] != path.stem:
+            found.append(doc.problem(("username",), f"the username must match the file name "
+                                     f"('{path.stem}')"))
+        problems.extend(found)
+        if not found:
+            users[path.stem] = User.from_data(doc.data)
+    return users
+
+
+def _case_folders(root: Path, problems: list[Problem]) -> list[Path]:
+    folder = root / "cases"
+    if not folder.is_dir():
+        return []
+    folders = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    seen: dict[str, Path] = {}
+    result = []
+    for case_dir in folders:
+        rel = _rel(root, case_dir)
+        if not (case_dir / CASE_FILE).is_file():
+            problems.append(Problem(rel, 0, 0, f"this case folder has no {CASE_FILE}"))
+            continue
+        if not set(case_dir.name) <= SLUG_ALLOWED or case_dir.name.startswith("-"):
+            problems.append(Problem(rel, 0, 0, "case folder names may use only lower-case letters, "
+                                    "digits and hyphens (e.g. 'lung-abscess')"))
+        key = case_dir.name.lower().replace("_", "-")
+        if key in seen:
+            problems.append(Problem(rel, 0, 0, f"duplicate case name: '{_rel(root, seen[key])}' "
+                                    "already uses it; choose another folder name"))
+            continue
+        seen[key] = case_dir
+        result.append(case_dir)
+    return result
+
+
+def _load_case(root: Path, folder: Path, library: Library) -> Case | None:
+    doc = load_yaml(folder / CASE_FILE, _rel(root, folder / CASE_FILE))
+    if doc.problems:
+        library.problems.extend(doc.problems)
+        return None
+    found = schema.validate(doc, schema.CASE_SCHEMA)
+    library.problems.extend(found)
+    if found:
+        return None
+    case = Case.from_data(folder.name, folder, doc.data)
+    found = _check_case(case, doc, library)
+    library.problems.extend(found)
+    return None if found else case
+
+
+def _check_case(case: Case, doc: YamlDocument, library: Library) -> list[Problem]:
+    problems = []
+    age = case.age
+    if isinstance(age, int) and age >= 18 and age % 5:
+        problems.append(doc.problem(("patient", "age"), "round adult ages to the nearest 5 years "
+                                    "(for example 45, not 47) so the patient cannot be singled out"))
+    for index, author in enumerate(case.authors):
+        if author not in library.users:
+            problems.append(doc.problem(("authors", index), f"author '{author}' has no profile in users/ "
+                                        f"(add users/{author}.yml)"))
+    for s_index, study in enumerate(case.studies):
+        for r_index, series in enumerate(study.series):
+            where = ("studies", s_index, "series", r_index)
+            problems.extend(_check_series_path(case.folder, series.path, series.key_images, doc, where))
+    return problems
+
+
+def _check_series_path(folder: Path, written: str, key_images: list[int], doc: YamlDocument,
+                       where: tuple) -> list[Problem]:
+    at = where + ("path",)
+    if os.path.isabs(written) or written.startswith(("/", "\\")) or (len(written) > 1 and written[1] == ":"):
+        return [doc.problem(at, "image paths must be relative to the case folder, not absolute")]
+    if ".." in Path(written.replace("\\", "/")).parts:
+        return [doc.problem(at, "image paths may not use '..': keep the images inside the case folder")]
+    target = folder / written
+    resolved = target.resolve()
+    if not resolved.is_relative_to(folder.resolve()):
+        return [doc.problem(at, "this image path leads outside the case folder (through a symbolic link); "
+                            "copy the images into the case folder instead")]
+    if not target.exists():
+        return [doc.problem(at, f"image path '{written}' does not exist in the case folder")]
+    if target.is_dir():
+        for item in target.rglob("*"):
+            if item.is_symlink() and not item.resolve().is_relative_to(folder.resolve()):
+                return [doc.problem(at, f"'{item.name}' in this image folder is a link leading outside "
+                                    "the case folder; copy the file instead")]
+    found = series_files(target)
+    if found is None:
+        return [doc.problem(at, f"'{written}' holds no DICOM, PNG or JPEG images")]
+    if found.kind == "mixed":
+        return [doc.problem(at, f"'{written}' mixes DICOM files and PNG/JPEG images; "
+                            "put each series in its own folder")]
+    if key_images:
+        count = len(found.files)
+        if max(key_images) > count and found.kind == "dicom":
+            from ..media.dicom import count_frames  # reads headers only, when it matters
+            count = count_frames(found.files)
+        too_high = [k for k in key_images if k > count]
+        if too_high:
+            return [doc.problem(where + ("key_images",), f"key image {too_high[0]} does not exist: "
+                                f"this series has {count} image{'s' if count != 1 else ''}")]
+    return []

@@ -1,0 +1,85 @@
+"""The one result type every PHI detector returns, and the categories it reports."""
+from __future__ import annotations
+
+import enum
+import hashlib
+from dataclasses import dataclass, field
+
+
+class Category(str, enum.Enum):
+    """Identifier categories (HIPAA Safe Harbor, as listed in the project brief)."""
+
+    NAME = "NAME"                    # patient, relative or staff names
+    INITIALS = "INITIALS"
+    DATE = "DATE"                    # any date more specific than a year
+    AGE_OVER_89 = "AGE_OVER_89"
+    ADDRESS = "ADDRESS"              # street, city, geographic unit below state, postal code
+    PHONE = "PHONE"                  # telephone and fax
+    EMAIL = "EMAIL"
+    ID_NUMBER = "ID_NUMBER"          # MRN, UR, HID, accession, SSN, Medicare/NHS, licence...
+    VEHICLE = "VEHICLE"
+    DEVICE_ID = "DEVICE_ID"          # device identifiers and serial numbers
+    URL_IP = "URL_IP"
+    INSTITUTION = "INSTITUTION"
+    BIOMETRIC = "BIOMETRIC"
+    FACE = "FACE"                    # facial photograph
+    DICOM_ATTRIBUTE = "DICOM_ATTRIBUTE"  # attribute the confidentiality profile forbids
+    CANNOT_VERIFY = "CANNOT_VERIFY"  # unreadable input: fail closed
+
+
+def mask(value: str) -> str:
+    """Mask a detected value so it can be printed: keep shape, hide content.
+
+    "John Smith" -> "J*** S****"; digits become '#'.  Never print the raw value.
+    """
+    out = []
+    for word in value.split():
+        kept = word[0] if word[0].isalpha() and len(word) > 2 else ""
+        rest = word[len(kept):]
+        out.append(kept + "".join("#" if c.isdigit() else ("*" if c.isalnum() else c) for c in rest))
+    return " ".join(out)[:40]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A detection inside one text string (offsets into that string, end exclusive)."""
+
+    start: int
+    end: int
+    category: Category
+    detector: str
+    score: float = 1.0
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of suspected PHI at a location in the repository.
+
+    `masked` is safe to print; the raw value is never stored here.
+    """
+
+    path: str
+    category: Category
+    detector: str
+    message: str
+    masked: str = ""
+    line: int | None = None
+    column: int | None = None
+    box: tuple[int, int, int, int] | None = None  # (left, top, width, height) in pixels
+    frame: int | None = None
+    # Hash of the raw value, so allow-lists can name a finding without storing the value.
+    value_hash: str = field(default="", compare=False)
+
+    def location(self) -> str:
+        loc = self.path
+        if self.line is not None:
+            loc += f":{self.line}:{self.column or 1}"
+        if self.frame is not None:
+            loc += f" frame {self.frame}"
+        if self.box is not None:
+            loc += " box {},{},{}x{}".format(*self.box)
+        return loc
+
+
+def value_hash(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]

@@ -1,0 +1,183 @@
+"""Turn a Library into pages (Markdown with HTML blocks) and media files.
+
+Nothing here knows about MkDocs: a builder asks for `generate(...)` and gets page sources
+and the files to copy.  Listings link every case; case pages are reached through them.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import jinja2
+from markupsafe import Markup
+
+from ..media.convert import ConvertedSeries
+from ..model import schema
+from ..model.case import Case, Series
+from ..model.library import Library
+from . import safe_text
+from .urls import Urls
+
+ConvertFn = Callable[[Case, Series], ConvertedSeries]
+
+POSITION_LABELS = {
+    "consultant radiologist": "Consultant radiologist", "registrar/resident": "Registrar / resident",
+    "fellow": "Fellow", "radiographer/technologist": "Radiographer / technologist",
+    "sonographer": "Sonographer", "medical student": "Medical student",
+    "other clinician": "Clinician", "other": "Contributor",
+}
+
+
+@dataclass
+class GeneratedSite:
+    pages: dict[str, str] = field(default_factory=dict)     # src_uri -> Markdown source
+    media: dict[str, Path] = field(default_factory=dict)    # dest URI -> file to copy
+    converted: int = 0                                      # series rendered in this build
+    reused: int = 0                                         # series taken from the cache
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("site_gen.site", "templates"),
+        autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined)
+    env.filters["md"] = safe_text.render
+    env.filters["md_inline"] = safe_text.render_inline
+    # Front matter values: a JSON string is a valid YAML scalar; the caller escapes HTML first.
+    env.filters["json"] = lambda value: Markup(json.dumps(str(value), ensure_ascii=False))
+    return env
+
+
+def slugify(value: str) -> str:
+    out = "".join(ch.lower() if ch.isalnum() else "-" for ch in value)
+    return "-".join(part for part in out.split("-") if part) or "item"
+
+
+def case_src(case: Case) -> str:
+    return f"cases/{case.slug}.md"
+
+
+def user_src(username: str) -> str:
+    return f"contributors/{username}.md"
+
+
+class SiteGenerator:
+    def __init__(self, library: Library, convert: ConvertFn, *, use_directory_urls: bool = True,
+                 site_name: str = "Open Radiology Teaching Cases", site_url: str = ""):
+        self.library = library
+        self.convert = convert
+        self.urls = Urls(use_directory_urls)
+        self.site_name = site_name
+        self.site_url = site_url.rstrip("/") + "/" if site_url else ""
+        self.env = _environment()
+        self.systems = schema.vocabulary("system")
+        self.modalities = schema.vocabulary("modality")
+        self.licences = schema.vocabulary("licence")
+
+    # -- entry point -------------------------------------------------------------------
+    def generate(self) -> GeneratedSite:
+        site = GeneratedSite()
+        for case in self.library.cases:
+            site.pages[case_src(case)] = self._case_page(case, site)
+        self._listings(site)
+        self._contributors(site)
+        site.pages["index.md"] = self._render("index.md.j2", "index.md", cases=self.library.cases,
+                                              counts=self._counts())
+        return site
+
+    # -- helpers -----------------------------------------------------------------------
+    def _render(self, template: str, src: str, **context) -> str:
+        def link(target_src: str) -> str:
+            return self.urls.link(src, target_src)
+        return self.env.get_template(template).render(
+            link=link, case_src=case_src, user_src=user_src, site_name=self.site_name,
+            system_labels=self.systems, modality_labels=self.modalities, users=self.library.users,
+            slugify=slugify, position_labels=POSITION_LABELS, **context)
+
+    def _counts(self) -> dict[str, int]:
+        cases = self.library.cases
+        return {"cases": len(cases),
+                "images": sum(len(series.key_images) for c in cases for s in c.studies for series in s.series),
+                "systems": len({s for c in cases for s in c.systems}),
+                "modalities": len({self.modalities[m] for c in cases for m in c.modalities}),
+                "contributors": len({a for c in cases for a in c.authors})}
+
+    def _case_page(self, case: Case, site: GeneratedSite) -> str:
+        src = case_src(case)
+        studies = []
+        for s_index, study in enumerate(case.studies, start=1):
+            stacks = []
+            for r_index, series in enumerate(study.series, start=1):
+                converted = self.convert(case, series)
+                if converted.from_cache:
+                    site.reused += 1
+                else:
+                    site.converted += 1
+                base = f"media/{converted.key[:20]}/"
+                for name in converted.frames:
+                    site.media[base + name] = converted.folder / name
+                count = len(converted.frames)
+                keys = [k for k in series.key_images if k <= count] or [(count + 1) // 2]
+                stacks.append({"series": series, "id": f"s{s_index}-{r_index}", "count": count,
+                               "start": keys[0], "key_images": keys, "base": self.urls.relative(src, base),
+                               "ext": converted.frames[0].rsplit(".", 1)[-1] if converted.frames else "webp",
+                               "width": converted.width, "height": converted.height,
+                               "window": converted.window,
+                               "licence_url": self.licences.get(series.licence, "")})
+            studies.append({"study": study, "number": s_index, "stacks": stacks})
+        authors = [self.library.users[a] for a in case.authors if a in self.library.users]
+        return self._render("case.md.j2", src, case=case, studies=studies, authors=authors,
+                            licence_url=self.licences.get(case.licence, ""),
+                            page_url=(self.site_url + self.urls.page_url(src)) if self.site_url else "")
+
+    def _listings(self, site: GeneratedSite) -> None:
+        cases = self.library.cases
+        by_system: dict[str, list[Case]] = defaultdict(list)
+        by_modality: dict[str, list[Case]] = defaultdict(list)
+        by_tag: dict[str, list[Case]] = defaultdict(list)
+        for case in cases:
+            for system in case.systems:
+                by_system[system].append(case)
+            for modality in {self.modalities[m] for m in case.modalities}:
+                by_modality[modality].append(case)
+            for tag in case.tags:
+                by_tag[tag].append(case)
+
+        def facet(folder: str, heading: str, groups: dict[str, list[Case]], labels: dict[str, str],
+                  order: list[str]) -> None:
+            entries = []
+            for key in order:
+                if key not in groups:
+                    continue
+                src = f"browse/{folder}/{slugify(key)}.md"
+                label = labels.get(key, key)
+                entries.append({"label": label, "src": src, "count": len(groups[key])})
+                site.pages[src] = self._render("listing.md.j2", src, heading=f"{heading}: {label}",
+                                               cases=sorted(groups[key], key=lambda c: c.title.lower()),
+                                               parent=f"browse/{folder}/index.md", parent_label=heading)
+            index_src = f"browse/{folder}/index.md"
+            site.pages[index_src] = self._render("facets.md.j2", index_src, heading=heading, entries=entries)
+
+        facet("systems", "Cases by system", by_system, self.systems, list(self.systems))
+        modality_order = list(dict.fromkeys(self.modalities.values()))
+        facet("modalities", "Cases by modality", by_modality, {}, modality_order)
+        facet("tags", "Cases by tag", by_tag, {}, sorted(by_tag))
+        letters: dict[str, list[Case]] = defaultdict(list)
+        for case in sorted(cases, key=lambda c: c.diagnosis.lower()):
+            first = case.diagnosis[:1].upper()
+            letters[first if first.isalpha() else "#"].append(case)
+        site.pages["browse/diagnoses.md"] = self._render("diagnoses.md.j2", "browse/diagnoses.md",
+                                                         letters=dict(sorted(letters.items())))
+
+    def _contributors(self, site: GeneratedSite) -> None:
+        users = sorted(self.library.users.values(), key=lambda u: (u.surname.lower(), u.first_name.lower()))
+        entries = [{"user": u, "count": len(self.library.cases_by_author(u.username))} for u in users]
+        site.pages["contributors/index.md"] = self._render("contributors.md.j2", "contributors/index.md",
+                                                           entries=entries)
+        for user in users:
+            src = user_src(user.username)
+            site.pages[src] = self._render("contributor.md.j2", src, user=user,
+                                           cases=self.library.cases_by_author(user.username))

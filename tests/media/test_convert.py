@@ -1,0 +1,59 @@
+import numpy as np
+import pytest
+from PIL import Image
+
+from site_gen.media.convert import ConversionError, convert_series
+from site_gen.media.discover import series_files
+from tests.media.dicom_fixtures import write_slice
+
+
+def test_dicom_series_converted_once_then_cached(tmp_path):
+    series_dir = tmp_path / "ct"
+    for index in range(3):
+        write_slice(series_dir / f"{index}.dcm", np.full((8, 8), 1024 + 100 * index), z=float(index),
+                    instance=index + 1)
+    found = series_files(series_dir)
+    first = convert_series(found, tmp_path / "cache")
+    assert not first.from_cache
+    assert first.frames == ("0001.webp", "0002.webp", "0003.webp")
+    assert first.window == (40.0, 400.0)
+    grey = [np.asarray(Image.open(p).convert("L"))[4, 4] for p in first.frame_paths()]
+    assert grey == sorted(grey) and grey[0] < grey[-1]
+
+    again = convert_series(series_files(series_dir), tmp_path / "cache")
+    assert again.from_cache and again.key == first.key
+
+    # Changing one file changes the key: the series is converted again.
+    write_slice(series_dir / "0.dcm", np.full((8, 8), 2000), z=0.0)
+    changed = convert_series(series_files(series_dir), tmp_path / "cache")
+    assert not changed.from_cache and changed.key != first.key
+
+
+def test_window_override_is_part_of_the_cache_key(tmp_path):
+    write_slice(tmp_path / "ct" / "1.dcm", np.full((8, 8), 1024))
+    found = series_files(tmp_path / "ct")
+    a = convert_series(found, tmp_path / "cache")
+    b = convert_series(found, tmp_path / "cache", window=(-600, 1500))
+    assert a.key != b.key and b.window == (-600, 1500)
+
+
+def test_photographs_lose_metadata_and_are_resized(tmp_path):
+    source = tmp_path / "photo" / "p.jpg"
+    source.parent.mkdir()
+    exif = Image.Exif()
+    exif[0x013B] = "Artist Name"  # Artist
+    exif[0x0112] = 6              # Orientation: rotate 90
+    Image.new("RGB", (3000, 1000), (200, 10, 10)).save(source, exif=exif.tobytes(), comment=b"note")
+    before = source.read_bytes()
+    converted = convert_series(series_files(source.parent), tmp_path / "cache")
+    out = Image.open(converted.frame_paths()[0])
+    assert out.size == (341, 1024)        # orientation applied, longest side limited
+    assert not out.getexif() and "exif" not in out.info and "comment" not in out.info
+    assert source.read_bytes() == before  # original never modified
+
+
+def test_corrupt_image_is_a_conversion_error_naming_the_file(tmp_path):
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+    with pytest.raises(ConversionError, match="broken.png"):
+        convert_series(series_files(tmp_path / "img"), tmp_path / "cache")
