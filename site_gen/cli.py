@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -57,6 +58,41 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check_phi(args: argparse.Namespace) -> int:
+    from .phi import report as formats
+    from .phi.scanner import scan
+
+    root = Path(args.root).resolve() if args.root else find_root(Path.cwd())
+    paths = [Path(p) for p in args.paths] or [root / "cases"]
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
+    if missing:
+        print(f"site-gen check-phi: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    cache_dir = None if args.no_cache else Path(os.environ.get("SITE_GEN_CACHE", root / ".cache" / "site-gen"))
+    result = scan(paths, root, cache_dir=cache_dir, ocr=not args.no_ocr, faces=not args.no_faces, jobs=args.jobs)
+    if args.list_allowed:
+        for suppression in result.allowed:
+            print(suppression.describe())
+        print(f"{len(result.allowed)} suppression(s); {len(result.suppressed)} applied in this scan.",
+              file=sys.stderr)
+        return EXIT_OK
+    render = {"text": formats.as_text, "json": formats.as_json, "sarif": formats.as_sarif}[args.format]
+    output = render(result)
+    if args.output:
+        Path(args.output).write_text(output + "\n", encoding="utf-8")
+    elif output:
+        print(output)
+    count = len(result.findings)
+    print(f"{count} possible patient identifier{'s' if count != 1 else ''} in {result.files} file"
+          f"{'s' if result.files != 1 else ''} checked ({result.cached} unchanged since the last check"
+          f"{f'; {len(result.suppressed)} suppressed' if result.suppressed else ''}).", file=sys.stderr)
+    if count:
+        print("Remove the information (or the file). If a finding is not patient information, "
+              "add '# phi: allow <reason>' on that line, or ask an editor to add an entry to "
+              ".phi-allow.yml for an image; editors audit them with --list-allowed.", file=sys.stderr)
+    return EXIT_PROBLEMS if count else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="site-gen", description="Radiology teaching-case library tools.")
     parser.add_argument("--root", help="repository root (default: found from the current folder)")
@@ -64,6 +100,18 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help=f"check {CASE_FILE} files, images and user profiles")
     validate.add_argument("paths", nargs="*", help="case folders or files (default: every case)")
     validate.set_defaults(run=cmd_validate)
+
+    phi = commands.add_parser("check-phi", help="look for patient identifiers in text, file names, "
+                              "DICOM headers, image metadata, burned-in text and faces")
+    phi.add_argument("paths", nargs="*", help="files or folders (default: cases/)")
+    phi.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    phi.add_argument("--output", "-o", help="write the report to this file instead of the screen")
+    phi.add_argument("--no-ocr", action="store_true", help="skip reading text burned into pixels")
+    phi.add_argument("--no-faces", action="store_true", help="skip face detection in photographs")
+    phi.add_argument("--no-cache", action="store_true", help="check every file again")
+    phi.add_argument("--jobs", type=int, help="parallel processes for images and DICOM (default: cores)")
+    phi.add_argument("--list-allowed", action="store_true", help="print every suppression for audit")
+    phi.set_defaults(run=cmd_check_phi)
     return parser
 
 

@@ -28,16 +28,14 @@ class Category(str, enum.Enum):
 
 
 def mask(value: str) -> str:
-    """Mask a detected value so it can be printed: keep shape, hide content.
+    """Mask a detected value so it can be printed: keep its shape, hide every character.
 
-    "John Smith" -> "J*** S****"; digits become '#'.  Never print the raw value.
+    "John Smith" -> "Xxxx Xxxxx", "07700 900123" -> "99999 999999".  CI logs are public:
+    never print the raw value.
     """
-    out = []
-    for word in value.split():
-        kept = word[0] if word[0].isalpha() and len(word) > 2 else ""
-        rest = word[len(kept):]
-        out.append(kept + "".join("#" if c.isdigit() else ("*" if c.isalnum() else c) for c in rest))
-    return " ".join(out)[:40]
+    shaped = "".join("X" if c.isupper() else "x" if c.isalpha() else "9" if c.isdigit()
+                     else " " if c.isspace() else c for c in value)
+    return " ".join(shaped.split())[:40]
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 """One call that any builder can use: load the library, convert its media, generate pages."""
 from __future__ import annotations
 
+import os
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..media.convert import ConversionError, ConvertedSeries, convert_series
@@ -11,25 +13,42 @@ from ..model.problems import Problem, ProblemsFound
 from .generator import GeneratedSite, SiteGenerator
 
 
-def convert_library_media(cases: list[Case], root: Path, cache_dir: Path
+def _convert_one(job: tuple) -> ConvertedSeries | str:
+    found, cache_dir, window = job
+    try:
+        return convert_series(found, cache_dir, window)
+    except ConversionError as error:
+        return str(error)
+
+
+def convert_library_media(cases: list[Case], root: Path, cache_dir: Path, jobs: int | None = None
                           ) -> tuple[dict[tuple[str, int, int], ConvertedSeries], list[Problem]]:
-    """Convert every series (cache permitting); problems name the case file and series."""
+    """Convert every series (cache permitting) on all cores; problems name the case file and series."""
     converted: dict[tuple[str, int, int], ConvertedSeries] = {}
     problems: list[Problem] = []
+    keys, work = [], []
     for case in cases:
+        where = (case.folder / CASE_FILE).relative_to(root).as_posix()
         for s_index, study in enumerate(case.studies):
             for r_index, series in enumerate(study.series):
-                where = f"{(case.folder / CASE_FILE).relative_to(root).as_posix()}"
                 found = series_files(case.folder / series.path)
+                label = f"study {s_index + 1}, series {r_index + 1} ('{series.path}')"
                 if found is None:
-                    problems.append(Problem(where, 0, 0, f"study {s_index + 1}, series {r_index + 1}: "
-                                            f"no images at '{series.path}'"))
+                    problems.append(Problem(where, 0, 0, f"{label}: no images found"))
                     continue
-                try:
-                    converted[(case.slug, s_index, r_index)] = convert_series(found, cache_dir, series.window)
-                except ConversionError as error:
-                    problems.append(Problem(where, 0, 0, f"study {s_index + 1}, series {r_index + 1} "
-                                            f"('{series.path}'): {error}"))
+                keys.append(((case.slug, s_index, r_index), where, label))
+                work.append((found, cache_dir, series.window))
+    workers = jobs or os.cpu_count() or 1
+    if workers > 1 and len(work) >= 4:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_convert_one, work, chunksize=max(1, len(work) // (workers * 8))))
+    else:
+        results = [_convert_one(job) for job in work]
+    for (key, where, label), result in zip(keys, results):
+        if isinstance(result, str):
+            problems.append(Problem(where, 0, 0, f"{label}: {result}"))
+        else:
+            converted[key] = result
     return converted, problems
 
 

@@ -28,3 +28,10 @@ def test_duplicate_keys_are_reported():
 def test_dates_stay_text():
     doc = parse_yaml("timing: 2024-03-01\n", "c.yml")
     assert doc.data == {"timing": "2024-03-01"}
+
+
+def test_control_characters_are_located():
+    doc = parse_yaml('a: 1\nb: "x\x07"\n', "c.yml")
+    [problem] = doc.problems
+    assert (problem.line, problem.column) == (2, 6)
+    assert "control character" in problem.message

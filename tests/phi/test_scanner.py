@@ -1,0 +1,106 @@
+"""The engine end to end on files written by the tests (text kinds; media checks have their own tests)."""
+import json
+import os
+import subprocess
+import sys
+
+from site_gen.phi.finding import Category
+from site_gen.phi.scanner import scan
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_clean_radiology_text_passes(tmp_path):
+    write(tmp_path / "cases/colles/case.yml",
+          "title: Colles fracture\n"
+          "findings: >\n  Dorsally angulated distal radius fracture (Colles) with ulnar styloid avulsion.\n"
+          "  Baker cyst incidental. BI-RADS 4 lesion elsewhere; Gleason 4+3=7. C5-C6 and L4/5 normal.\n"
+          "timing: 6 weeks later\n")
+    report = scan([tmp_path / "cases"], tmp_path, cache_dir=None)
+    assert report.findings == [] and report.files == 1
+
+
+def test_every_text_category_and_file_names(tmp_path):
+    write(tmp_path / "cases/c1/notes.md",
+          "Patient: John Smith, MRN 12345678. Seen 12/03/2024.\n"
+          "Call 020 7946 0958 or mail john.smith@example.org.\n")
+    write(tmp_path / "cases/c1/Smith_John_report.txt", "nothing here\n")
+    report = scan([tmp_path / "cases"], tmp_path, cache_dir=None)
+    found = {f.category for f in report.findings}
+    assert {Category.NAME, Category.ID_NUMBER, Category.DATE, Category.PHONE, Category.EMAIL} <= found
+    names = [f for f in report.findings if f.detector == "file-name"]
+    assert [f.path for f in names] == ["cases/c1/Smith_John_report.txt"]
+
+
+def test_unknown_binary_fails_closed(tmp_path):
+    (tmp_path / "cases/c1").mkdir(parents=True)
+    (tmp_path / "cases/c1/report.pdf").write_bytes(b"%PDF-1.4\n\x00\x01\x02binary")
+    report = scan([tmp_path / "cases"], tmp_path, cache_dir=None)
+    assert [f.category for f in report.findings] == [Category.CANNOT_VERIFY]
+
+
+def test_symlink_fails_closed(tmp_path):
+    write(tmp_path / "outside.txt", "x")
+    (tmp_path / "cases/c1").mkdir(parents=True)
+    os.symlink(tmp_path / "outside.txt", tmp_path / "cases/c1/link.txt")
+    report = scan([tmp_path / "cases"], tmp_path, cache_dir=None)
+    assert [f.category for f in report.findings] == [Category.CANNOT_VERIFY]
+
+
+def test_results_are_cached_by_content(tmp_path):
+    path = write(tmp_path / "cases/c1/notes.md", "Seen by John Smith.\n")
+    cache = tmp_path / "cache"
+    first = scan([tmp_path / "cases"], tmp_path, cache_dir=cache)
+    second = scan([tmp_path / "cases"], tmp_path, cache_dir=cache)
+    assert (first.cached, second.cached) == (0, 1)
+    assert first.findings == second.findings
+    path.write_text("Seen by the registrar.\n")
+    third = scan([tmp_path / "cases"], tmp_path, cache_dir=cache)
+    assert third.cached == 0 and third.findings == []
+
+
+def test_inline_allow_suppresses_only_its_line(tmp_path):
+    write(tmp_path / "cases/c1/case.yml",
+          "a: Seen by John Smith  # phi: allow fictional name in a quiz question\n"
+          "b: Seen by Mary Jones\n")
+    report = scan([tmp_path / "cases"], tmp_path, cache_dir=None)
+    assert [f.line for f in report.findings] == [2]
+    assert [s.reason for _, s in report.suppressed] == ["fictional name in a quiz question"]
+
+
+def run_cli(*args, cwd):
+    return subprocess.run([sys.executable, "-m", "site_gen", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_cli_formats_exit_codes_and_masking(tmp_path):
+    write(tmp_path / "cases/c1/notes.md", "Seen by John Smith on 12/03/2024.\n")
+    text = run_cli("check-phi", "--no-cache", cwd=tmp_path)
+    assert text.returncode == 1
+    assert "cases/c1/notes.md:1:9: NAME" in text.stdout
+    for output in (text.stdout, text.stderr):
+        assert "John" not in output and "Smith" not in output and "12/03/2024" not in output
+
+    as_json = json.loads(run_cli("check-phi", "--no-cache", "--format", "json", cwd=tmp_path).stdout)
+    assert {f["category"] for f in as_json["findings"]} >= {"NAME", "DATE"}
+
+    sarif = json.loads(run_cli("check-phi", "--no-cache", "--format", "sarif", cwd=tmp_path).stdout)
+    assert sarif["version"] == "2.1.0"
+    result = sarif["runs"][0]["results"][0]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "cases/c1/notes.md"
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
+    assert "Smith" not in json.dumps(sarif)
+
+    write(tmp_path / "cases/c1/notes.md", "Normal study.\n")
+    assert run_cli("check-phi", cwd=tmp_path).returncode == 0
+    assert run_cli("check-phi", "missing/path", cwd=tmp_path).returncode == 2
+
+
+def test_cli_lists_suppressions_for_editors(tmp_path):
+    write(tmp_path / "cases/c1/case.yml", "a: Seen by John Smith  # phi: allow fictional quiz name\n")
+    result = run_cli("check-phi", "--list-allowed", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "cases/c1/case.yml:1: inline: fictional quiz name" in result.stdout
