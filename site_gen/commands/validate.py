@@ -1,0 +1,52 @@
+"""site-gen validate [PATHS]: schema, images, authors and profiles, every problem at once."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..model.library import CASE_FILE, load_library
+from . import EXIT_OK, EXIT_PROBLEMS, fail_usage, repository_root
+
+
+def register(commands) -> None:
+    parser = commands.add_parser("validate", help=f"check {CASE_FILE} files, images and user profiles")
+    parser.add_argument("paths", nargs="*", help="case folders or files (default: every case)")
+    parser.set_defaults(run=run)
+
+
+def case_folders(paths: list[str], root: Path) -> list[Path] | None:
+    """Case folders named by PATHS (a case folder, its case.yml or any file in it); None = all."""
+    if not paths:
+        return None
+    folders = []
+    cases_dir = (root / "cases").resolve()
+    for raw in paths:
+        path = Path(raw).resolve()
+        if path in (cases_dir, root):
+            return None
+        if not path.exists():
+            raise FileNotFoundError(raw)
+        for candidate in (path, *path.parents):
+            if candidate.parent == cases_dir:
+                folders.append(candidate)
+                break
+    return folders
+
+
+def run(args) -> int:
+    root = repository_root(args)
+    try:
+        only = case_folders(args.paths, root)
+    except FileNotFoundError as missing:
+        return fail_usage("validate", f"no such file or folder: {missing}")
+    library = load_library(root, only=only)
+    problems = sorted(library.problems)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"\n{len(problems)} problem{'s' if len(problems) != 1 else ''} found.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    checked = len(only) if only is not None else len(library.cases)
+    print(f"All good: {checked} case{'s' if checked != 1 else ''} and {len(library.users)} "
+          f"contributor profile{'s' if len(library.users) != 1 else ''} checked.", file=sys.stderr)
+    return EXIT_OK
