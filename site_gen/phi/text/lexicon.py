@@ -1,0 +1,114 @@
+"""Data the recognizers share, loaded lazily once per process (site_gen/phi/data/)."""
+from __future__ import annotations
+
+import gzip
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+# A surname/first name with a log2 count bucket at or above this is "common" (about 4,000+
+# people): an eponym that is also a common name needs a head word ("Smith fracture").
+COMMON_NAME_BUCKET = 12
+
+
+@dataclass(frozen=True)
+class NameInfo:
+    first: int    # log2 bucket of the peak yearly SSA count, 0 = not a first name
+    surname: int  # log2 bucket of the 2010 Census count, 0 = not a surname
+    word: bool    # also an ordinary English word
+
+
+def _read_lines(name: str) -> list[str]:
+    path = DATA_DIR / name
+    opener = gzip.open if name.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as fh:
+        return [line.strip() for line in fh if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    with open(DATA_DIR / "text_rules.yml", encoding="utf-8") as fh:
+        # BaseLoader keeps every scalar a string: YAML 1.1 would turn "on"/"no"/"yes" into booleans.
+        return yaml.load(fh, Loader=yaml.BaseLoader)
+
+
+def word_set(key: str) -> frozenset[str]:
+    """A list from text_rules.yml as a lower-case set."""
+    return _word_set(key)
+
+
+@lru_cache(maxsize=None)
+def _word_set(key: str) -> frozenset[str]:
+    return frozenset(str(w).lower() for w in rules()[key])
+
+
+@lru_cache(maxsize=None)
+def alternation(key: str) -> str:
+    """A regex alternation of a rules list, longest first, spaces matching any whitespace."""
+    words = sorted(word_set(key), key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+
+
+@lru_cache(maxsize=1)
+def names() -> dict[str, NameInfo]:
+    table: dict[str, NameInfo] = {}
+    for line in _read_lines("names.tsv.gz"):
+        name, first, surname, word = line.split("\t")
+        table[name] = NameInfo(int(first), int(surname), word == "1")
+    return table
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    words = set(_read_lines("english-words.txt.gz"))
+    return frozenset(words | radiology_vocabulary())
+
+
+@lru_cache(maxsize=1)
+def radiology_vocabulary() -> frozenset[str]:
+    return frozenset(w.lower() for w in _read_lines("radiology-vocabulary.txt"))
+
+
+@lru_cache(maxsize=1)
+def eponyms() -> tuple[frozenset[str], frozenset[str]]:
+    """(always safe, safe only before a head word) — split by how common the name is."""
+    table = names()
+    always, conditional = set(), set()
+    for word in _read_lines("eponyms.txt"):
+        word = word.lower()
+        info = table.get(word)
+        if info and max(info.first, info.surname) >= COMMON_NAME_BUCKET:
+            conditional.add(word)
+        else:
+            always.add(word)
+    return frozenset(always), frozenset(conditional)
+
+
+@lru_cache(maxsize=1)
+def allowed_geography() -> frozenset[str]:
+    return frozenset(w.lower() for w in _read_lines(rules()["states_and_countries_file"]))
+
+
+@lru_cache(maxsize=1)
+def month_lookup() -> dict[str, int]:
+    lookup = {}
+    for number, (_, forms) in enumerate(rules()["months"].items(), start=1):
+        for form in forms:
+            lookup[str(form).lower()] = number
+    return lookup
+
+
+def is_english_word(word: str) -> bool:
+    lower = word.lower()
+    if lower in english_words():
+        return True
+    # Plurals and possessives of ordinary words ("masses", "nodules'").
+    for suffix in ("'s", "’s", "s", "es", "'"):
+        if lower.endswith(suffix) and lower[: -len(suffix)] in english_words():
+            return True
+    return False

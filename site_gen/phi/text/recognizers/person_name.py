@@ -1,0 +1,274 @@
+"""Personal names (patients, relatives, clinicians) and initials.
+
+Each word gets a base "nameness" from the SSA/Census counts, whether it is also an ordinary
+English word, and safe lists (radiology vocabulary, eponyms, geography).  Neighbouring
+name-like words form a group; the group is reported when its best word plus the evidence
+around it (titles, credentials, relation and cue words, SURNAME^GIVEN, "Surname, Given")
+reaches a threshold.  Capitalisation counts only when the text actually uses case.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from site_gen.phi.finding import Category
+
+from ..lexicon import (allowed_geography, eponyms, is_english_word, month_lookup, names,
+                       radiology_vocabulary, word_set)
+from .base import Recognizer
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*")
+# DICOM PN: FAMILY^GIVEN^MIDDLE^PREFIX^SUFFIX, no spaces around the carets
+_DICOM_NAME = re.compile(r"(?<![\w^])[A-Za-z\u00C0-\u024F'’-]{2,40}\^[A-Za-z\u00C0-\u024F'’-]{1,40}(?:\^[A-Za-z\u00C0-\u024F'’.-]{0,20}){0,3}(?![\w^])")
+_DOTTED_INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){2,3}(?![\w])")
+_MEDICAL_SUFFIXES = ("itis", "osis", "oses", "oma", "omas", "emia", "aemia", "ectomy", "otomy", "ostomy", "plasty",
+                     "graphy", "gram", "grams", "scopy", "megaly", "pathy", "algia", "ism", "ive", "ous", "ary",
+                     "ic", "ics", "al", "ed", "ing", "ly", "tion", "sion", "ment", "ness", "able", "ible", "ize",
+                     "ise", "ase", "ide", "ine", "ate", "ol", "one", "cin", "mab", "nib", "pril", "olol", "sartan",
+                     "statin", "azole", "mycin", "cillin", "vir", "ium", "ae", "um", "oid", "ular", "ial",
+                     "form", "cele", "philia", "phobia", "plasia", "trophy", "lysis", "stasis", "uria", "pnea",
+                     "pnoea", "cardia", "rrhea", "rrhoea", "esis", "ectasis", "ectasia", "genic", "lith", "ist",
+                     "ologist", "ology", "ometer", "metry", "tomy", "phy", "xia", "ema", "oid", "ous", "ids")
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\n]|\n\s*[-*•>]+)\s*[\"'(\[]*$")
+_THRESHOLD = 0.62
+
+
+@dataclass
+class _Tok:
+    start: int
+    end: int
+    text: str
+    lower: str
+    base: float = 0.0
+    score: float = 0.0
+    initial: bool = False
+    index: int = 0
+
+
+class PersonNameRecognizer(Recognizer):
+    name = "person_name"
+    category = Category.NAME
+
+    def __init__(self) -> None:
+        self.titles = word_set("titles")
+        self.credentials = word_set("credentials")
+        self.relations = word_set("relations")
+        self.cues = word_set("name_cues")
+        self.followers = word_set("name_followers")
+        self.never = word_set("never_names_extra") | word_set("stopwords")
+        self.heads = word_set("eponym_heads")
+        self.initials_exceptions = word_set("initials_exceptions")
+        self.strong_cues = frozenset({"name is", "named", "called", "known as", "calls me", "seen by", "spoke with",
+                                      "spoke to", "talked with", "talked to", "signed by", "dictated by", "reported by",
+                                      "reviewed by", "read by", "referred by", "contact", "contacted", "attn", "dear",
+                                      "patient name", "pt name", "name", "surname", "last name", "first name",
+                                      "maiden name", "given name", "family name", "married to", "accompanied by",
+                                      "visited by", "discussed with"})
+
+    # ---- per-word scoring -------------------------------------------------
+    def _base(self, word: str, lower: str) -> float:
+        table = names()
+        bare = re.sub(r"(?:'s|’s|')$", "", lower)
+        if bare in self.never or bare in month_lookup() or bare in allowed_geography():
+            return 0.0
+        if any(part in self.never for part in bare.split("-")):
+            return 0.0
+        info = table.get(lower) or table.get(bare)
+        if info is None and "-" in bare:
+            parts = bare.split("-")
+            infos = [table.get(p) for p in parts]
+            if all(infos):
+                info = max(infos, key=lambda i: max(i.first, i.surname))
+        word_like = info.word if info else is_english_word(bare)
+        if info is None and word_like:
+            return 0.0
+        if info is not None:
+            freq = max(info.first, info.surname)
+            if word_like or bare in radiology_vocabulary():
+                return 0.35 if freq >= 14 else 0.25
+            return 0.85 if freq >= 10 else 0.7
+        if len(bare) < 3 or not bare.replace("-", "").replace("'", "").isalpha():
+            return 0.0
+        if bare.endswith(_MEDICAL_SUFFIXES) or bare in radiology_vocabulary():
+            return 0.05
+        # unknown word: possibly a name the US lists lack (scored by shape in _shape_factor)
+        return 0.55 if not bare.isascii() else 0.45
+
+    def _soft_blocked(self, toks: list[_Tok], i: int, text: str) -> bool:
+        """Eponyms and radiology words: safe unless a title says otherwise."""
+        lower = re.sub(r"(?:'s|’s|')$", "", toks[i].lower)
+        parts = lower.split("-")
+        always, conditional = eponyms()
+        vocab = radiology_vocabulary()
+        if all(p in always or p in vocab for p in parts):
+            return True
+        if all(p in always or p in conditional for p in parts):
+            # "Smith fracture", "Colles and Smith fractures", "Baker's cyst", "Hill-Sachs lesion"
+            for j in range(i + 1, min(i + 4, len(toks))):
+                nxt = toks[j].lower
+                if nxt in self.heads or re.sub(r"(?:'s|’s|')$", "", nxt) in self.heads:
+                    return True
+                nxt_parts = re.sub(r"(?:'s|’s|')$", "", nxt).split("-")
+                if not all(p in always or p in conditional or p == "and" for p in nxt_parts):
+                    break
+            prev = toks[i - 1].lower if i else ""
+            if prev in always or prev in conditional:
+                return True
+        return False
+
+    # ---- main ---------------------------------------------------------------
+    def find(self, text):
+        yield from self._dicom_names(text)
+        yield from self._dotted_initials(text)
+        toks = [_Tok(m.start(), m.end(), m.group(0), m.group(0).lower()) for m in _WORD.finditer(text)]
+        if not toks:
+            return
+        regime = self._regime(toks)
+        for i, tok in enumerate(toks):
+            tok.initial = len(tok.text) == 1 and tok.text.isupper()
+            base = self._base(tok.text, tok.lower)
+            if base and self._soft_blocked(toks, i, text):
+                base = -1.0  # blocked unless a title is right before it
+            tok.base = base
+            tok.score = base * self._shape_factor(tok, text, regime) if base > 0 else base
+        yield from self._groups(toks, text, regime)
+
+    @staticmethod
+    def _regime(toks: list[_Tok]) -> str:
+        upper = sum(1 for t in toks if len(t.text) > 1 and t.text.isupper())
+        lower = sum(1 for t in toks if t.text.islower())
+        title = len(toks) - upper - lower
+        total = max(len(toks), 1)
+        if upper > 0.6 * total:
+            return "caps"
+        if title + upper <= max(1, 0.04 * total) and total > 8:
+            return "lower"
+        return "cased"
+
+    @staticmethod
+    def _shape_factor(tok: _Tok, text: str, regime: str) -> float:
+        word = tok.text
+        known = names().get(re.sub(r"(?:'s|’s|')$", "", tok.lower)) is not None
+        if not known and not (word[0].isupper() and not word.isupper() and regime == "cased"):
+            # unknown words count only as Titlecase in cased text; in CAPS or lower-case notes
+            # they are mostly abbreviations and typos
+            return 0.15
+        if word.isupper() and len(word) > 1:
+            if regime == "caps":
+                # CAPS notes: a listed name alone is weak evidence (many abbreviations are surnames)
+                return 0.55 if len(word) >= 4 else 0.25
+            return 0.6 if len(word) >= 4 and tok.base >= 0.7 else 0.2
+        if word[0].isupper():
+            starts_sentence = bool(_SENTENCE_END.search(text[max(0, tok.start - 6):tok.start]))
+            if starts_sentence:
+                return 0.5 if tok.base < 0.5 else 0.85
+            return 1.0
+        # lower case
+        if regime == "lower" or regime == "caps":
+            return 0.6 if tok.base >= 0.7 else 0.2
+        return 0.1
+
+    def _joinable(self, text: str, a: _Tok, b: _Tok) -> bool:
+        gap = text[a.end:b.start]
+        if gap in (" ", "  ", ". ", ".", " . ") and (gap.strip() != "." or a.initial or b.initial or len(a.text) <= 2):
+            return True
+        if gap == ", " and a.base >= 0.5 and b.base >= 0.5 and a.text[0].isupper() and b.text[0].isupper():
+            return True  # "Smith, John"
+        return gap == " " or (gap == ". " and a.initial)
+
+    def _groups(self, toks: list[_Tok], text: str, regime: str):
+        i = 0
+        n = len(toks)
+        for k, t in enumerate(toks):
+            t.index = k
+        while i < n:
+            tok = toks[i]
+            if tok.base == 0 and not tok.initial:
+                i += 1
+                continue
+            # grow a group of adjacent name-like words / initials
+            j = i
+            while j + 1 < n and (toks[j + 1].base != 0 or toks[j + 1].initial) and self._joinable(text, toks[j], toks[j + 1]):
+                j += 1
+            group = toks[i:j + 1]
+            i = j + 1
+            # trim initials that do not touch a real word, and blocked words at the edges
+            words = [t for t in group if not t.initial]
+            if not words:
+                continue
+            evidence = self._evidence(toks, text, group)
+            if any(t.base < 0 for t in words):
+                if evidence < 1.0:  # only a title makes "Dr. Hill" a name
+                    continue
+            best = max(max(t.score for t in words), 0.0)
+            if best <= 0 and evidence < 1.0:
+                continue
+            namey = [t for t in words if t.score >= 0.3]
+            bonus = 0.2 * max(0, len(namey) - 1)
+            total = best + evidence + bonus
+            if total < _THRESHOLD:
+                continue
+            # the reported span: from the first to the last name-ish word (initials included)
+            keep = [t for t in group if t.initial or t.base > 0 or (t.base < 0 and evidence >= 1.0)]
+            while keep and keep[0].initial and len(keep) > 1 and keep[0] is group[0] and evidence < 1.0 and not self._joinable(text, keep[0], keep[1]):
+                keep.pop(0)
+            if not keep:
+                continue
+            yield self.span(keep[0].start, keep[-1].end, min(0.99, 0.5 + total / 4))
+
+    def _evidence(self, toks: list[_Tok], text: str, group: list[_Tok]) -> float:
+        first, last = group[0], group[-1]
+        idx = first.index
+        before = [t.lower for t in toks[max(0, idx - 3):idx]]
+        gap_before = text[toks[idx - 1].end:first.start] if idx else ""
+        evidence = 0.0
+        if before and before[-1] in self.titles and re.fullmatch(r"\.?\s{1,3}", gap_before or " "):
+            evidence += 1.0
+        elif before and before[-1] in self.relations and re.fullmatch(r"[\s,:(\-\"'“]*(?:is\s+)?", gap_before or " "):
+            evidence += 0.6
+        elif len(before) >= 2 and before[-2] in self.relations and before[-1] in {"is", "named", "called", "was", "s", "in-law"}:
+            evidence += 0.6
+        else:
+            for size in (3, 2, 1):
+                if len(before) >= size and " ".join(before[-size:]) in self.strong_cues:
+                    evidence += 0.5
+                    break
+            else:
+                if before and before[-1] in self.cues:
+                    evidence += 0.15
+        lidx = last.index
+        after = toks[lidx + 1] if lidx + 1 < len(toks) else None
+        if after is not None:
+            gap_after = text[last.end:after.start]
+            if after.lower in self.credentials and re.fullmatch(r"[\s,]{1,3}", gap_after) and (after.text.isupper() or text.islower()):
+                evidence += 0.8
+            elif after.lower in self.followers and re.fullmatch(r"\s{1,2}", gap_after):
+                evidence += 0.2
+        # "J. Smith", "E WELSH": an initial joined to a listed name
+        if any(t.initial for t in group) and any(t.base >= 0.5 for t in group if not t.initial):
+            evidence += 0.3
+        return evidence
+
+    # ---- shapes -----------------------------------------------------------
+    def _dicom_names(self, text: str):
+        if "^" not in text:
+            return
+        for m in _DICOM_NAME.finditer(text):
+            value = m.group(0).strip()
+            if re.search(r"[A-Za-z]{2}", value):
+                start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+                yield self.span(start, start + len(value), 0.95)
+
+    def _dotted_initials(self, text: str):
+        for m in _DOTTED_INITIALS.finditer(text):
+            value = m.group(0).strip()
+            if value.lower().replace(" ", "") in self.initials_exceptions:
+                continue
+            # "C.O.", "G.I." are note shorthand: initials need a cue before or a name after
+            before = [w.lower() for w in _WORD.findall(text[max(0, m.start() - 30):m.start()])][-2:]
+            after = _WORD.match(text, m.end() + (1 if text[m.end():m.end() + 1] == " " else 0))
+            cue = bool(set(before) & (self.titles | self.relations | {"initials", "patient", "pt", "by", "name"}))
+            named = after is not None and after.group(0)[:1].isupper() and not after.group(0).isupper()
+            if not (cue or named):
+                continue
+            yield self.span(m.start(), m.start() + len(value), 0.5, Category.INITIALS)
