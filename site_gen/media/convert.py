@@ -44,6 +44,17 @@ class ConvertedSeries:
         return [self.folder / name for name in self.frames]
 
 
+DEFAULT_RENDITION = "default"
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """One way of displaying a series: its own window ("default"), or a build-time preset."""
+
+    name: str
+    converted: ConvertedSeries
+
+
 def series_key(series: SeriesFiles, window: tuple[float, float] | None) -> str:
     digest = hashlib.sha256()
     digest.update(json.dumps({"v": CONVERTER_VERSION, "format": WEB_FORMAT, "q": WEB_QUALITY,

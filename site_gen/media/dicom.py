@@ -51,13 +51,17 @@ def count_frames(files: Sequence[Path]) -> int:
 
 
 def _order_key(ds: pydicom.Dataset, name: str) -> tuple:
-    """Slice position along the normal of the image plane, else instance number, else name."""
+    """Slice position along the normal of the image plane, else instance number, else name.
+
+    Positions sort in descending order, so axial stacks run from head to feet as on a PACS
+    (the patient's +z points to the head).
+    """
     position = ds.get("ImagePositionPatient")
     orientation = ds.get("ImageOrientationPatient")
     if position is not None and orientation is not None and len(orientation) == 6:
         row = np.array(orientation[:3], dtype=float)
         col = np.array(orientation[3:], dtype=float)
-        return (0, float(np.dot(np.cross(row, col), np.array(position, dtype=float))), name)
+        return (0, -float(np.dot(np.cross(row, col), np.array(position, dtype=float))), name)
     number = ds.get("InstanceNumber")
     if number is not None:
         return (1, float(number), name)

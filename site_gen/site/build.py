@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
-from ..media.convert import ConversionError, ConvertedSeries, convert_series
+import yaml
+
+from ..media.convert import DEFAULT_RENDITION, ConversionError, ConvertedSeries, Rendition, convert_series
 from ..media.discover import series_files
 from ..model.case import Case, Series
 from ..model.library import CASE_FILE, load_library
@@ -21,12 +25,24 @@ def _convert_one(job: tuple) -> ConvertedSeries | str:
         return str(error)
 
 
+@lru_cache(maxsize=1)
+def window_presets() -> dict[str, list[tuple[str, tuple[float, float]]]]:
+    """Build-time window presets per modality, from site_gen/data/window-presets.yml."""
+    data = yaml.safe_load(resources.files("site_gen.data").joinpath("window-presets.yml").read_text())
+    return {modality: [(p["name"], (float(p["center"]), float(p["width"]))) for p in presets]
+            for modality, presets in data.items()}
+
+
 def convert_library_media(cases: list[Case], root: Path, cache_dir: Path, jobs: int | None = None
-                          ) -> tuple[dict[tuple[str, int, int], ConvertedSeries], list[Problem]]:
-    """Convert every series (cache permitting) on all cores; problems name the case file and series."""
-    converted: dict[tuple[str, int, int], ConvertedSeries] = {}
+                          ) -> tuple[dict[tuple[str, int, int], list[Rendition]], list[Problem]]:
+    """Convert every series, and its window presets, on all cores (cache permitting).
+
+    The first rendition of a series uses its own window (case override, else the file's);
+    CT series get one more per preset.  Problems name the case file and series.
+    """
     problems: list[Problem] = []
-    keys, work = [], []
+    jobs_for: list[tuple[tuple[str, int, int], str, str, str]] = []  # key, where, label, window name
+    work = []
     for case in cases:
         where = (case.folder / CASE_FILE).relative_to(root).as_posix()
         for s_index, study in enumerate(case.studies):
@@ -36,19 +52,34 @@ def convert_library_media(cases: list[Case], root: Path, cache_dir: Path, jobs: 
                 if found is None:
                     problems.append(Problem(where, 0, 0, f"{label}: no images found"))
                     continue
-                keys.append(((case.slug, s_index, r_index), where, label))
+                key = (case.slug, s_index, r_index)
+                jobs_for.append((key, where, label, DEFAULT_RENDITION))
                 work.append((found, cache_dir, series.window))
+                if found.kind == "dicom":
+                    for name, window in window_presets().get(study.modality, []):
+                        jobs_for.append((key, where, label, name))
+                        work.append((found, cache_dir, window))
     workers = jobs or os.cpu_count() or 1
     if workers > 1 and len(work) >= 4:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(_convert_one, work, chunksize=max(1, len(work) // (workers * 8))))
     else:
         results = [_convert_one(job) for job in work]
-    for (key, where, label), result in zip(keys, results):
+    converted: dict[tuple[str, int, int], list[Rendition]] = {}
+    failed: set[tuple[str, int, int]] = set()
+    for (key, where, label, name), result in zip(jobs_for, results):
+        if key in failed:
+            continue
         if isinstance(result, str):
             problems.append(Problem(where, 0, 0, f"{label}: {result}"))
-        else:
-            converted[key] = result
+            failed.add(key)
+            converted.pop(key, None)
+            continue
+        renditions = converted.setdefault(key, [])
+        if name == DEFAULT_RENDITION:
+            renditions.append(Rendition(name, result))
+        elif result.window is not None and all(r.converted.window != result.window for r in renditions):
+            renditions.append(Rendition(name, result))  # a preset equal to the own window adds nothing
     return converted, problems
 
 
@@ -64,7 +95,7 @@ def generate_site(root: Path, cache_dir: Path | None = None, *, use_directory_ur
     if problems:
         raise ProblemsFound(problems)
 
-    def lookup(case: Case, series: Series) -> ConvertedSeries:
+    def lookup(case: Case, series: Series) -> list[Rendition]:
         for s_index, study in enumerate(case.studies):
             for r_index, candidate in enumerate(study.series):
                 if candidate is series:

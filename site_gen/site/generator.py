@@ -14,14 +14,14 @@ from typing import Callable
 import jinja2
 from markupsafe import Markup
 
-from ..media.convert import ConvertedSeries
+from ..media.convert import Rendition
 from ..model import schema
 from ..model.case import Case, Series
 from ..model.library import Library
 from . import safe_text
 from .urls import Urls
 
-ConvertFn = Callable[[Case, Series], ConvertedSeries]
+ConvertFn = Callable[[Case, Series], list[Rendition]]
 
 POSITION_LABELS = {
     "consultant radiologist": "Consultant radiologist", "registrar/resident": "Registrar / resident",
@@ -54,6 +54,12 @@ def _environment() -> jinja2.Environment:
 def slugify(value: str) -> str:
     out = "".join(ch.lower() if ch.isalnum() else "-" for ch in value)
     return "-".join(part for part in out.split("-") if part) or "item"
+
+
+def window_label(name: str, window: tuple[float, float] | None) -> str:
+    """'lung', (-600, 1500) -> 'Lung (C -600, W 1500)'; the series' own window comes first."""
+    label = "Own window" if name == "default" else name.capitalize()
+    return f"{label} (C {round(window[0])}, W {round(window[1])})" if window else label
 
 
 def case_src(case: Case) -> str:
@@ -111,21 +117,27 @@ class SiteGenerator:
         for s_index, study in enumerate(case.studies, start=1):
             stacks = []
             for r_index, series in enumerate(study.series, start=1):
-                converted = self.convert(case, series)
-                if converted.from_cache:
-                    site.reused += 1
-                else:
-                    site.converted += 1
-                base = f"media/{converted.key[:20]}/"
-                for name in converted.frames:
-                    site.media[base + name] = converted.folder / name
-                count = len(converted.frames)
+                renditions = self.convert(case, series)
+                windows = []
+                for rendition in renditions:
+                    converted = rendition.converted
+                    if converted.from_cache:
+                        site.reused += 1
+                    else:
+                        site.converted += 1
+                    base = f"media/{converted.key[:20]}/"
+                    for name in converted.frames:
+                        site.media[base + name] = converted.folder / name
+                    windows.append({"name": rendition.name, "base": self.urls.relative(src, base),
+                                    "label": window_label(rendition.name, converted.window)})
+                main = renditions[0].converted
+                count = len(main.frames)
                 keys = [k for k in series.key_images if k <= count] or [(count + 1) // 2]
                 stacks.append({"series": series, "id": f"s{s_index}-{r_index}", "count": count,
-                               "start": keys[0], "key_images": keys, "base": self.urls.relative(src, base),
-                               "ext": converted.frames[0].rsplit(".", 1)[-1] if converted.frames else "webp",
-                               "width": converted.width, "height": converted.height,
-                               "window": converted.window,
+                               "start": keys[0], "key_images": keys, "base": windows[0]["base"],
+                               "windows": windows,
+                               "ext": main.frames[0].rsplit(".", 1)[-1] if main.frames else "webp",
+                               "width": main.width, "height": main.height, "window": main.window,
                                "licence_url": self.licences.get(series.licence, "")})
             studies.append({"study": study, "number": s_index, "stacks": stacks})
         authors = [self.library.users[a] for a in case.authors if a in self.library.users]

@@ -18,7 +18,7 @@ def test_dicom_series_converted_once_then_cached(tmp_path):
     assert first.frames == ("0001.webp", "0002.webp", "0003.webp")
     assert first.window == (40.0, 400.0)
     grey = [np.asarray(Image.open(p).convert("L"))[4, 4] for p in first.frame_paths()]
-    assert grey == sorted(grey) and grey[0] < grey[-1]
+    assert grey == sorted(grey, reverse=True) and grey[0] > grey[-1]  # highest z first
 
     again = convert_series(series_files(series_dir), tmp_path / "cache")
     assert again.from_cache and again.key == first.key

@@ -22,7 +22,7 @@ def test_slices_ordered_by_position_not_file_name(tmp_path):
     for name, z in (("a.dcm", 10.0), ("b.dcm", -10.0), ("c.dcm", 0.0)):
         write_slice(tmp_path / name, np.zeros((4, 4)), z=z)
     slices, _ = ordered_slices(sorted(tmp_path.iterdir()))
-    assert [s.path.name for s in slices] == ["b.dcm", "c.dcm", "a.dcm"]
+    assert [s.path.name for s in slices] == ["a.dcm", "c.dcm", "b.dcm"]  # head (+z) first
 
 
 def test_file_window_used_then_ct_default(tmp_path):

@@ -1,11 +1,8 @@
 """Full builds with the real `mkdocs build`, checked on the generated HTML."""
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -15,6 +12,7 @@ import pytest
 from site_gen.model.library import load_library
 from site_gen.site.build import generate_site
 from tests.conftest import CASE_YAML, REPO_ROOT
+from tests.site.conftest import mkdocs_build
 
 
 class Links(HTMLParser):
@@ -36,25 +34,6 @@ def parse(path: Path) -> Links:
     parser = Links()
     parser.feed(path.read_text(encoding="utf-8"))
     return parser
-
-
-def mkdocs_build(root: Path, out: Path, cache: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, SITE_GEN_CACHE=str(cache), NO_MKDOCS_2_WARNING="1")
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml"),
-                           "-d", str(out)], capture_output=True, text=True, env=env, cwd=root)
-
-
-def page_of(site: Path, url: str) -> Path:
-    path = site / url
-    return path / "index.html" if url.endswith("/") or path.is_dir() else path
-
-
-@pytest.fixture(scope="module")
-def sample_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(REPO_ROOT, out, tmp_path_factory.mktemp("cache"))
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 def test_samples_meet_the_content_minimum():
