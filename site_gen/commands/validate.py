@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..model.collection import load_collections
 from ..model.library import CASE_FILE, load_library
 from . import EXIT_OK, EXIT_PROBLEMS, fail_usage, repository_root
 
@@ -40,7 +41,10 @@ def run(args) -> int:
     except FileNotFoundError as missing:
         return fail_usage("validate", f"no such file or folder: {missing}")
     library = load_library(root, only=only)
-    problems = sorted(library.problems)
+    problems = list(library.problems)
+    if only is None:  # collections name cases: check them against the whole library
+        problems += load_collections(root, {c.slug for c in library.cases}, set(library.users))[1]
+    problems = sorted(problems)
     for problem in problems:
         print(problem)
     if problems:

@@ -12,9 +12,11 @@ import yaml
 from ..media.convert import DEFAULT_RENDITION, ConversionError, ConvertedSeries, Rendition, convert_series
 from ..media.discover import series_files
 from ..model.case import Case, Series
+from ..model.collection import load_collections
 from ..model.library import CASE_FILE, load_library
 from ..model.problems import Problem, ProblemsFound
 from .generator import GeneratedSite, SiteGenerator
+from .history import case_dates
 
 
 def _convert_one(job: tuple) -> ConvertedSeries | str:
@@ -84,13 +86,16 @@ def convert_library_media(cases: list[Case], root: Path, cache_dir: Path, jobs: 
 
 
 def generate_site(root: Path, cache_dir: Path | None = None, *, use_directory_urls: bool = True,
-                  site_name: str = "Open Radiology Teaching Cases", site_url: str = "") -> GeneratedSite:
+                  site_name: str = "Open Radiology Teaching Cases", site_url: str = "",
+                  quiz_all: bool = False) -> GeneratedSite:
     """Everything a builder needs; raises ProblemsFound listing every problem at once."""
     root = root.resolve()
     cache_dir = (cache_dir or root / ".cache" / "site-gen").resolve()
     library = load_library(root)
-    if library.problems:
-        raise ProblemsFound(library.problems)
+    collections, collection_problems = load_collections(
+        root, {c.slug for c in library.cases}, set(library.users))
+    if library.problems or collection_problems:
+        raise ProblemsFound(library.problems + collection_problems)
     converted, problems = convert_library_media(library.cases, root, cache_dir)
     if problems:
         raise ProblemsFound(problems)
@@ -103,5 +108,6 @@ def generate_site(root: Path, cache_dir: Path | None = None, *, use_directory_ur
         raise KeyError(series.path)
 
     generator = SiteGenerator(library, lookup, use_directory_urls=use_directory_urls,
-                              site_name=site_name, site_url=site_url)
+                              site_name=site_name, site_url=site_url, quiz_all=quiz_all,
+                              dates=case_dates(root), collections=collections)
     return generator.generate()

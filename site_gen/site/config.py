@@ -10,3 +10,18 @@ class CaseLibraryConfig(base.Config):
     root = c.Optional(c.Type(str))
     # Converted images are kept here between builds, keyed by content hash.
     cache_dir = c.Type(str, default=".cache/site-gen")
+    # Show every case as a quiz (diagnosis hidden until revealed), not only those with quiz: true.
+    quiz_all = c.Type(bool, default=False)
+    # People and privacy (see site_gen/people/ and docs/privacy.md).
+    # Footer "Privacy contact": a web address (contact form, private report page); never an
+    # e-mail address, because the build fails when the site contains one.
+    privacy_contact = c.Type(str, default="")
+    # Relay for "Contact" links, with {username}; default: a pre-filled issue in repository_url.
+    contact_url = c.Type(str, default="")
+    # Private channel for "Report patient information", with {case}; default: privacy_contact.
+    report_url = c.Type(str, default="")
+    # The Git repository's web address (used for the default relays). Not MkDocs' repo_url:
+    # with that, Material fetches repository facts from the Git host in every reader's browser.
+    repository_url = c.Type(str, default="")
+    # A member with this many patient-information takedowns is suspended.
+    suspend_after_phi_strikes = c.Type(int, default=2)

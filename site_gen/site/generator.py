@@ -17,8 +17,11 @@ from markupsafe import Markup
 from ..media.convert import Rendition
 from ..model import schema
 from ..model.case import Case, Series
+from ..model.collection import Collection
 from ..model.library import Library
 from . import safe_text
+from .history import CaseDates, dates_for
+from .related import related_cases
 from .urls import Urls
 
 ConvertFn = Callable[[Case, Series], list[Rendition]]
@@ -34,6 +37,7 @@ POSITION_LABELS = {
 @dataclass
 class GeneratedSite:
     pages: dict[str, str] = field(default_factory=dict)     # src_uri -> Markdown source
+    files: dict[str, bytes] = field(default_factory=dict)   # dest URI -> generated content (JSON...)
     media: dict[str, Path] = field(default_factory=dict)    # dest URI -> file to copy
     converted: int = 0                                      # series rendered in this build
     reused: int = 0                                         # series taken from the cache
@@ -62,6 +66,15 @@ def window_label(name: str, window: tuple[float, float] | None) -> str:
     return f"{label} (C {round(window[0])}, W {round(window[1])})" if window else label
 
 
+def age_group(age: int | str) -> str:
+    """Facet for the finder: ages are already rounded or bucketed in the case file."""
+    if isinstance(age, str):
+        return "Older adult (65+)" if age == "90+" else "Child (0-17)"
+    if age < 18:
+        return "Child (0-17)"
+    return "Adult (18-64)" if age < 65 else "Older adult (65+)"
+
+
 def case_src(case: Case) -> str:
     return f"cases/{case.slug}.md"
 
@@ -72,8 +85,14 @@ def user_src(username: str) -> str:
 
 class SiteGenerator:
     def __init__(self, library: Library, convert: ConvertFn, *, use_directory_urls: bool = True,
-                 site_name: str = "Open Radiology Teaching Cases", site_url: str = ""):
+                 site_name: str = "Open Radiology Teaching Cases", site_url: str = "",
+                 quiz_all: bool = False, dates: dict[str, CaseDates] | None = None,
+                 collections: list[Collection] | None = None):
         self.library = library
+        self.quiz_all = quiz_all
+        self.dates = dates or {}
+        self.collections = collections or []
+        self.related = related_cases(library.cases)
         self.convert = convert
         self.urls = Urls(use_directory_urls)
         self.site_name = site_name
@@ -86,10 +105,14 @@ class SiteGenerator:
     # -- entry point -------------------------------------------------------------------
     def generate(self) -> GeneratedSite:
         site = GeneratedSite()
+        self._people_links()  # contact and report links, used by case and profile pages
         for case in self.library.cases:
             site.pages[case_src(case)] = self._case_page(case, site)
         self._listings(site)
+        self._finder(site)
+        self._collections(site)
         self._contributors(site)
+        self._statistics(site)
         site.pages["index.md"] = self._render("index.md.j2", "index.md", cases=self.library.cases,
                                               counts=self._counts())
         return site
@@ -101,7 +124,18 @@ class SiteGenerator:
         return self.env.get_template(template).render(
             link=link, case_src=case_src, user_src=user_src, site_name=self.site_name,
             system_labels=self.systems, modality_labels=self.modalities, users=self.library.users,
-            slugify=slugify, position_labels=POSITION_LABELS, **context)
+            slugify=slugify, position_labels=POSITION_LABELS, display_title=self.display_title,
+            is_quiz=self.is_quiz, **context)
+
+    def is_quiz(self, case: Case) -> bool:
+        return case.quiz or self.quiz_all
+
+    def display_title(self, case: Case) -> str:
+        """Quiz cases get a neutral title: the real one is the diagnosis."""
+        if not self.is_quiz(case):
+            return case.title
+        modalities = ", ".join(dict.fromkeys(self.modalities[m] for m in case.modalities))
+        return f"Quiz: {case.age_label}, {case.sex} ({modalities})"
 
     def _counts(self) -> dict[str, int]:
         cases = self.library.cases
@@ -141,8 +175,11 @@ class SiteGenerator:
                                "licence_url": self.licences.get(series.licence, "")})
             studies.append({"study": study, "number": s_index, "stacks": stacks})
         authors = [self.library.users[a] for a in case.authors if a in self.library.users]
+        dates = dates_for(self.dates, case.slug)
         return self._render("case.md.j2", src, case=case, studies=studies, authors=authors,
-                            licence_url=self.licences.get(case.licence, ""),
+                            licence_url=self.licences.get(case.licence, ""), quiz=self.is_quiz(case),
+                            related=self.related.get(case.slug, []), dates=dates,
+                            collections=[c for c in self.collections if case.slug in c.cases],
                             page_url=(self.site_url + self.urls.page_url(src)) if self.site_url else "")
 
     def _listings(self, site: GeneratedSite) -> None:
@@ -184,12 +221,60 @@ class SiteGenerator:
         site.pages["browse/diagnoses.md"] = self._render("diagnoses.md.j2", "browse/diagnoses.md",
                                                          letters=dict(sorted(letters.items())))
 
+    def _people_links(self) -> None:
+        """Contact (relay, never mailto) and report links for the templates; see site_gen.people.contact."""
+        from ..people.contact import contact_link, report_link
+        from ..people.settings import site_settings
+        settings = site_settings(self.library.root)
+        self.env.globals["contact_link"] = lambda user: contact_link(user, settings)
+        self.env.globals["report_link"] = lambda case: report_link(case.slug, settings)
+        self.env.globals["privacy_src"] = "privacy.md"
+
+    def _finder(self, site: GeneratedSite) -> None:
+        """Newest and quiz listings, and the filterable list of all cases with its JSON manifest."""
+        cases = self.library.cases
+        newest = sorted(cases, key=lambda c: (dates_for(self.dates, c.slug).added, c.slug), reverse=True)
+        site.pages["browse/newest.md"] = self._render(
+            "newest.md.j2", "browse/newest.md", cases=newest[:100],
+            added={c.slug: dates_for(self.dates, c.slug).added for c in newest})
+        quiz = [c for c in cases if self.is_quiz(c)]
+        site.pages["browse/quiz.md"] = self._render("quiz.md.j2", "browse/quiz.md", cases=quiz)
+        manifest = [{
+            "t": self.display_title(c), "u": self.urls.page_url(case_src(c)),
+            "s": [self.systems[s] for s in c.systems],
+            "m": list(dict.fromkeys(self.modalities[m] for m in c.modalities)),
+            "a": age_group(c.age), "g": c.tags, "q": self.is_quiz(c),
+            "x": f"{c.age_label}, {c.sex}"} for c in cases]
+        site.files["assets/case-library/cases.json"] = json.dumps(
+            manifest, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        site.pages["browse/index.md"] = self._render("finder.md.j2", "browse/index.md", count=len(cases),
+                                                     manifest_url=self.urls.relative(
+                                                         "browse/index.md", "assets/case-library/cases.json"))
+
+    def _collections(self, site: GeneratedSite) -> None:
+        by_slug = {c.slug: c for c in self.library.cases}
+        for collection in self.collections:
+            src = f"collections/{collection.slug}.md"
+            site.pages[src] = self._render("collection.md.j2", src, collection=collection,
+                                           cases=[by_slug[s] for s in collection.cases if s in by_slug])
+        site.pages["collections/index.md"] = self._render("collections.md.j2", "collections/index.md",
+                                                          collections=self.collections)
+
     def _contributors(self, site: GeneratedSite) -> None:
+        country_labels = schema.load_schema(schema.USER_SCHEMA)["properties"]["country"]["x-labels"]
         users = sorted(self.library.users.values(), key=lambda u: (u.surname.lower(), u.first_name.lower()))
         entries = [{"user": u, "count": len(self.library.cases_by_author(u.username))} for u in users]
         site.pages["contributors/index.md"] = self._render("contributors.md.j2", "contributors/index.md",
                                                            entries=entries)
         for user in users:
             src = user_src(user.username)
-            site.pages[src] = self._render("contributor.md.j2", src, user=user,
+            site.pages[src] = self._render("contributor.md.j2", src, user=user, country_labels=country_labels,
                                            cases=self.library.cases_by_author(user.username))
+
+    def _statistics(self, site: GeneratedSite) -> None:
+        from ..people.statistics import THRESHOLD, library_statistics
+        country_labels = schema.load_schema(schema.USER_SCHEMA)["properties"]["country"]["x-labels"]
+        position_labels = schema.load_schema(schema.USER_SCHEMA)["properties"]["position"]["x-labels"]
+        tables = library_statistics(self.library, position_labels, country_labels, self.systems, self.modalities)
+        site.pages["statistics.md"] = self._render("statistics.md.j2", "statistics.md", tables=tables,
+                                                   threshold=THRESHOLD)

@@ -10,12 +10,14 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from ..model.problems import ProblemsFound
+from ..people import leaks
+from ..people.settings import ACTIVE, Settings
 from .build import generate_site
 from .config import CaseLibraryConfig
 
 log = logging.getLogger("mkdocs.plugins.case-library")
 ASSET_DIR = "assets/case-library"
-ASSETS = ("stack.js", "case-library.css")
+ASSETS = ("stack.js", "finder.js", "site.js", "case-library.css")
 
 
 class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
@@ -26,20 +28,62 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
     def on_config(self, config):
         config.extra_css.append(f"{ASSET_DIR}/case-library.css")
         config.extra_javascript.append(f"{ASSET_DIR}/stack.js")
+        config.extra_javascript.append(f"{ASSET_DIR}/finder.js")
+        config.extra_javascript.append(f"{ASSET_DIR}/site.js")
+        self._people_settings()
         return config
+
+    # -- people and privacy (site_gen.people) ----------------------------------------------
+    def _people_settings(self) -> None:
+        for name in ("privacy_contact", "contact_url", "report_url", "repository_url"):
+            value = self.config[name]
+            if value and not value.startswith(("https://", "http://")):
+                raise PluginError(f"case-library: '{name}' must be a web address (https://...): the site "
+                                  "never shows e-mail addresses; use a contact form or a private report page")
+        if self.config.suspend_after_phi_strikes < 1:
+            raise PluginError("case-library: 'suspend_after_phi_strikes' must be 1 or more")
+        self.people = Settings(suspend_after_phi_strikes=self.config.suspend_after_phi_strikes,
+                               privacy_contact=self.config.privacy_contact, contact_url=self.config.contact_url,
+                               report_url=self.config.report_url, repository_url=self.config.repository_url)
+
+    def on_env(self, env, *, config, files):
+        """Footer: Material's copyright partial plus the privacy policy and privacy contact links."""
+        import jinja2
+        privacy = files.get_file_from_path("privacy.md")
+        env.globals["case_library_privacy_url"] = privacy.url if privacy else ""
+        env.globals["case_library_privacy_contact"] = self.config.privacy_contact
+        partial = resources.files("site_gen.site").joinpath("templates", "footer-copyright.html").read_text("utf-8")
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({"partials/copyright.html": partial}), env.loader])
+        return env
+
+    def on_post_build(self, *, config):
+        """Refuse to publish a site that holds an e-mail address or an encrypted blob."""
+        found = leaks.scan_site(Path(config.site_dir), theme_dirs=[Path(d) for d in config.theme.dirs])
+        if found:
+            shown = "\n".join(f"  {leak}" for leak in found[:50]) + ("\n  ..." if len(found) > 50 else "")
+            raise PluginError("The built site must not contain e-mail addresses or encrypted data, but it does "
+                              f"(the addresses are not printed here):\n{shown}\nRemove them from the case, "
+                              f"profile or page that makes these files. The site in {config.site_dir} is "
+                              "incomplete: do not publish it.")
 
     def on_files(self, files: Files, *, config) -> Files:
         root = self._root(config)
         cache_dir = Path(self.config.cache_dir)
         cache_dir = cache_dir if cache_dir.is_absolute() else root / cache_dir
+        token = ACTIVE.set(getattr(self, "people", None))
         try:
             site = generate_site(root, cache_dir, use_directory_urls=config.use_directory_urls,
-                                 site_name=config.site_name, site_url=config.site_url or "")
+                                 site_name=config.site_name, site_url=config.site_url or "",
+                                 quiz_all=self.config.quiz_all)
         except ProblemsFound as problems:
             raise PluginError("The case library has problems; fix them and build again:\n"
                               + problems.report()) from None
+        finally:
+            ACTIVE.reset(token)
         for src_uri, content in site.pages.items():
             self._add(files, File.generated(config, src_uri, content=content))
+        for dest_uri, content in site.files.items():
+            self._add(files, File.generated(config, dest_uri, content=content))
         for dest_uri, path in site.media.items():
             self._add(files, File.generated(config, dest_uri, abs_src_path=str(path)))
         assets = resources.files("site_gen.site").joinpath("assets")

@@ -36,6 +36,11 @@ def parse(path: Path) -> Links:
     return parser
 
 
+def page_of(site: Path, url: str) -> Path:
+    path = site / url
+    return path / "index.html" if url.endswith("/") or path.is_dir() else path
+
+
 def test_samples_meet_the_content_minimum():
     library = load_library(REPO_ROOT)
     assert library.problems == []

@@ -1,0 +1,117 @@
+/* "Find cases": client-side faceted filtering (system x modality x age group x tag) over a
+   JSON manifest of every case.  Values of one facet are OR-ed, facets are AND-ed.  Counts and
+   results are recomputed from arrays of indexes, so thousands of cases filter instantly. */
+(function () {
+  "use strict";
+
+  var FACETS = [
+    { key: "s", label: "System", multi: true },
+    { key: "m", label: "Modality", multi: true },
+    { key: "a", label: "Age group", multi: false },
+    { key: "g", label: "Tag", multi: true }
+  ];
+  var PAGE = 100;
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function valuesOf(item, key) { var v = item[key]; return Array.isArray(v) ? v : [v]; }
+
+  function setup(root) {
+    if (root.dataset.ready) return;
+    root.dataset.ready = "1";
+    var manifestUrl = new URL(root.dataset.manifest, document.baseURI);
+    var siteRoot = new URL("../../", manifestUrl);  // the manifest sits in assets/case-library/
+    var status = root.querySelector(".sg-finder__status");
+    var facetsBox = root.querySelector(".sg-finder__facets");
+    var results = root.querySelector(".sg-finder__results");
+    fetch(manifestUrl).then(function (r) { return r.json(); }).then(function (cases) {
+      var selected = {};
+      FACETS.forEach(function (f) { selected[f.key] = new Set(); });
+      var inputs = {};
+
+      FACETS.forEach(function (facet) {
+        var counts = {};
+        cases.forEach(function (c) { valuesOf(c, facet.key).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; }); });
+        var values = Object.keys(counts).sort(function (a, b) { return facet.key === "g" ? counts[b] - counts[a] || a.localeCompare(b) : a.localeCompare(b); });
+        if (!values.length) return;
+        var box = el("fieldset", { "class": "sg-facet", "data-facet": facet.key });
+        box.appendChild(el("legend", {}, facet.label));
+        inputs[facet.key] = values.map(function (value) {
+          var id = "f-" + facet.key + "-" + value.replace(/[^a-z0-9]+/gi, "-");
+          var input = el("input", { type: "checkbox", id: id, value: value });
+          var label = el("label", { "for": id });
+          label.appendChild(input);
+          label.appendChild(document.createTextNode(" " + value + " "));
+          var count = el("span", { "class": "sg-count" }, String(counts[value]));
+          label.appendChild(count);
+          input.addEventListener("change", function () {
+            if (input.checked) selected[facet.key].add(value); else selected[facet.key].delete(value);
+            update();
+          });
+          box.appendChild(label);
+          return { input: input, value: value, count: count, label: label };
+        });
+        facetsBox.appendChild(box);
+      });
+      var clear = el("button", { type: "button", "class": "sg-button" }, "Clear filters");
+      clear.addEventListener("click", function () {
+        FACETS.forEach(function (f) { selected[f.key].clear(); (inputs[f.key] || []).forEach(function (i) { i.input.checked = false; }); });
+        update();
+      });
+      facetsBox.appendChild(clear);
+
+      function matches(c, except) {
+        return FACETS.every(function (f) {
+          if (f.key === except || !selected[f.key].size) return true;
+          return valuesOf(c, f.key).some(function (v) { return selected[f.key].has(v); });
+        });
+      }
+
+      var shown = PAGE;
+      function update() {
+        var hits = cases.filter(function (c) { return matches(c, null); });
+        // Each facet's counts: what choosing that value would give, given the other facets.
+        FACETS.forEach(function (f) {
+          var counts = {};
+          cases.forEach(function (c) { if (matches(c, f.key)) valuesOf(c, f.key).forEach(function (v) { counts[v] = (counts[v] || 0) + 1; }); });
+          (inputs[f.key] || []).forEach(function (i) { i.count.textContent = String(counts[i.value] || 0); });
+        });
+        results.textContent = "";
+        hits.slice(0, shown).forEach(function (c) {
+          var li = el("li");
+          var a = el("a", { href: new URL(c.u, siteRoot).href }, c.t);
+          li.appendChild(a);
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(el("span", { "class": "sg-case-list__meta" }, c.x + " · " + c.m.join(", ") + " · " + c.s.join(", ")));
+          results.appendChild(li);
+        });
+        if (hits.length > shown) {
+          var more = el("li");
+          var button = el("button", { type: "button", "class": "sg-button" }, "Show " + Math.min(PAGE, hits.length - shown) + " more");
+          button.addEventListener("click", function () { shown += PAGE; update(); });
+          more.appendChild(button);
+          results.appendChild(more);
+        }
+        status.textContent = hits.length + " of " + cases.length + " cases";
+        root.dataset.results = String(hits.length);
+      }
+      update();
+    }, function () {
+      status.textContent = "The case list could not be loaded.";
+    });
+  }
+
+  function init() { document.querySelectorAll(".sg-finder").forEach(setup); }
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
