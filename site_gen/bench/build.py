@@ -25,7 +25,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 CASE_TEMPLATE = """\
 title: Synthetic pulmonary nodule {index}
-authors: [bench]
+authors: [adoe]
 systems: [{system}]
 tags: [synthetic, nodule-{bucket}]
 patient: {{age: {age}, sex: {sex}}}
@@ -50,9 +50,8 @@ SYSTEMS = ["chest", "oncology", "musculoskeletal", "cardiac", "vascular"]
 
 
 def make_repository(root: Path, cases: int, slices: int, size: int) -> None:
-    (root / "users").mkdir(parents=True)
-    (root / "users" / "bench.yml").write_text(
-        "username: bench\nfirst_name: Bench\nsurname: Mark\nposition: other\ncountry: GB\n")
+    # The sample contributors (their e-mail is already encrypted) author every synthetic case.
+    shutil.copytree(REPO_ROOT / "users", root / "users")
     shutil.copy(REPO_ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(REPO_ROOT / "docs", root / "docs")
     for index in range(cases):

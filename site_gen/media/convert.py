@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from .dicom import DicomReadError, ordered_slices, render_slices
+from .dicom import DicomReadError, ordered_slices, render_windows
 from .discover import SeriesFiles
 from .raster import RasterReadError, load_for_web
 
@@ -55,10 +55,8 @@ class Rendition:
     converted: ConvertedSeries
 
 
-def series_key(series: SeriesFiles, window: tuple[float, float] | None) -> str:
+def _content_digest(series: SeriesFiles) -> str:
     digest = hashlib.sha256()
-    digest.update(json.dumps({"v": CONVERTER_VERSION, "format": WEB_FORMAT, "q": WEB_QUALITY,
-                              "max": MAX_SIDE, "window": window, "kind": series.kind}).encode())
     for path in series.files:
         digest.update(b"\0file\0")
         with path.open("rb") as handle:
@@ -67,29 +65,59 @@ def series_key(series: SeriesFiles, window: tuple[float, float] | None) -> str:
     return digest.hexdigest()
 
 
+def series_key(series: SeriesFiles, window: tuple[float, float] | None, content: str | None = None) -> str:
+    digest = hashlib.sha256()
+    digest.update(json.dumps({"v": CONVERTER_VERSION, "format": WEB_FORMAT, "q": WEB_QUALITY,
+                              "max": MAX_SIDE, "window": window, "kind": series.kind}).encode())
+    digest.update((content or _content_digest(series)).encode())
+    return digest.hexdigest()
+
+
 def convert_series(series: SeriesFiles, cache_root: Path,
                    window: tuple[float, float] | None = None) -> ConvertedSeries:
-    key = series_key(series, window)
-    folder = cache_root / "media" / key[:2] / key
-    meta_path = folder / "meta.json"
-    if meta_path.is_file():
-        meta = json.loads(meta_path.read_text())
-        return _from_meta(key, folder, meta, from_cache=True)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
+    return convert_renditions(series, cache_root, [window])[0]
+
+
+def convert_renditions(series: SeriesFiles, cache_root: Path,
+                       windows: list[tuple[float, float] | None]) -> list[ConvertedSeries]:
+    """One converted series per window (None: the series' own), rendering only what the cache
+    lacks, and decoding each slice once for all the missing windows."""
+    content = _content_digest(series)
+    keys = [series_key(series, window, content) for window in windows]
+    results: list[ConvertedSeries | None] = []
+    missing = []
+    for index, key in enumerate(keys):
+        folder = cache_root / "media" / key[:2] / key
+        meta_path = folder / "meta.json"
+        if meta_path.is_file():
+            results.append(_from_meta(key, folder, json.loads(meta_path.read_text()), from_cache=True))
+        else:
+            results.append(None)
+            missing.append(index)
+    if not missing:
+        return results  # type: ignore[return-value]
+    works = []
     try:
-        meta = _render(series, work, window)
-        (work / "meta.json").write_text(json.dumps(meta))
-        try:
-            os.replace(work, folder)  # atomic: a half-written entry is never seen as cached
-        except OSError:
-            if not meta_path.is_file():  # another process won the race only if it finished
-                raise
-            shutil.rmtree(work, ignore_errors=True)
+        for index in missing:
+            parent = cache_root / "media" / keys[index][:2]
+            parent.mkdir(parents=True, exist_ok=True)
+            works.append(Path(tempfile.mkdtemp(prefix=".tmp-", dir=parent)))
+        metas = _render(series, works, [windows[i] for i in missing])
+        for index, work, meta in zip(missing, works, metas):
+            (work / "meta.json").write_text(json.dumps(meta))
+            folder = cache_root / "media" / keys[index][:2] / keys[index]
+            try:
+                os.replace(work, folder)  # atomic: a half-written entry is never seen as cached
+            except OSError:
+                if not (folder / "meta.json").is_file():  # another process won the race only if it finished
+                    raise
+                shutil.rmtree(work, ignore_errors=True)
+            results[index] = _from_meta(keys[index], folder, meta, from_cache=False)
     except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
+        for work in works:
+            shutil.rmtree(work, ignore_errors=True)
         raise
-    return _from_meta(key, folder, meta, from_cache=False)
+    return results  # type: ignore[return-value]
 
 
 def _from_meta(key: str, folder: Path, meta: dict, *, from_cache: bool) -> ConvertedSeries:
@@ -98,27 +126,30 @@ def _from_meta(key: str, folder: Path, meta: dict, *, from_cache: bool) -> Conve
                            height=meta["height"], window=window, from_cache=from_cache)
 
 
-def _render(series: SeriesFiles, out: Path, window: tuple[float, float] | None) -> dict:
-    frames: list[str] = []
+def _render(series: SeriesFiles, outs: list[Path], windows: list[tuple[float, float] | None]) -> list[dict]:
+    frames: list[list[str]] = [[] for _ in outs]
     size = (0, 0)
-    used_window = None
+    used_windows: list[tuple[float, float] | None] = [None for _ in outs]
     try:
         if series.kind == "dicom":
             slices, header = ordered_slices(series.files)
-            for index, (pixels, used) in enumerate(render_slices(slices, header, window), start=1):
-                image = Image.fromarray(pixels)
-                image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-                size, used_window = image.size, used or used_window
-                frames.append(_save(image, out, index))
+            for number, renditions in enumerate(render_windows(slices, header, windows), start=1):
+                for index, (pixels, used) in enumerate(renditions):
+                    image = Image.fromarray(pixels)
+                    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+                    size = image.size
+                    used_windows[index] = used or used_windows[index]
+                    frames[index].append(_save(image, outs[index], number))
         else:
-            for index, path in enumerate(series.files, start=1):
+            for number, path in enumerate(series.files, start=1):
                 image = load_for_web(path, MAX_SIDE)
                 size = image.size
-                frames.append(_save(image, out, index))
+                for index, out in enumerate(outs):
+                    frames[index].append(_save(image, out, number))
     except (DicomReadError, RasterReadError) as error:
         raise ConversionError(str(error)) from None
-    return {"frames": frames, "width": size[0], "height": size[1],
-            "window": list(used_window) if used_window else None}
+    return [{"frames": names, "width": size[0], "height": size[1],
+             "window": list(used) if used else None} for names, used in zip(frames, used_windows)]
 
 
 def _save(image: Image.Image, out: Path, index: int) -> str:

@@ -124,7 +124,20 @@ def _pixels(path: Path, frame: int | None) -> tuple[np.ndarray, pydicom.Dataset]
 def render_slices(slices: Sequence[Slice], header: pydicom.Dataset,
                   window: tuple[float, float] | None = None) -> Iterator[tuple[np.ndarray, tuple[float, float] | None]]:
     """Yield 8-bit greyscale (H, W) or RGB (H, W, 3) arrays, one per slice, with the window used."""
-    chosen = window or file_window(header) or DEFAULT_WINDOWS.get(str(header.get("Modality", "")))
+    for renditions in render_windows(slices, header, [window]):
+        yield renditions[0]
+
+
+def render_windows(slices: Sequence[Slice], header: pydicom.Dataset,
+                   windows: Sequence[tuple[float, float] | None]
+                   ) -> Iterator[list[tuple[np.ndarray, tuple[float, float] | None]]]:
+    """Like render_slices for several windows at once: each slice is decoded only once.
+
+    A window of None means the series' own: the file's window, else the modality default,
+    else one computed from the first slice.
+    """
+    own = file_window(header) or DEFAULT_WINDOWS.get(str(header.get("Modality", "")))
+    chosen = [w or own for w in windows]
     cached_file: tuple[Path, np.ndarray, pydicom.Dataset] | None = None
     for item in slices:
         if cached_file is not None and cached_file[0] == item.path:
@@ -134,17 +147,19 @@ def render_slices(slices: Sequence[Slice], header: pydicom.Dataset,
             cached_file = (item.path, array, ds) if item.frame is not None else None
         if item.frame is not None:
             array = array[item.frame]
-        photometric = str(ds.get("PhotometricInterpretation", "MONOCHROME2"))
-        if array.ndim == 3 and array.shape[-1] in (3, 4):  # colour (pydicom gives RGB)
-            yield _to_uint8_colour(array), None
+        if array.ndim == 3 and array.shape[-1] in (3, 4):  # colour (pydicom gives RGB): no window
+            colour = _to_uint8_colour(array)
+            yield [(colour, None) for _ in windows]
             continue
         values = apply_modality_lut(array, ds).astype(np.float32)
-        if chosen is None:
-            chosen = auto_window(values)
-        rendered = apply_window(values, *chosen)
-        if photometric == "MONOCHROME1":
-            rendered = 255 - rendered
-        yield rendered, chosen
+        invert = str(ds.get("PhotometricInterpretation", "MONOCHROME2")) == "MONOCHROME1"
+        rendered = []
+        for index, window in enumerate(chosen):
+            if window is None:
+                window = chosen[index] = auto_window(values)
+            pixels = apply_window(values, *window)
+            rendered.append((255 - pixels if invert else pixels, window))
+        yield rendered
 
 
 def _to_uint8_colour(array: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from ..media.convert import DEFAULT_RENDITION, ConversionError, ConvertedSeries, Rendition, convert_series
+from ..media.convert import DEFAULT_RENDITION, ConversionError, ConvertedSeries, Rendition, convert_renditions
 from ..media.discover import series_files
 from ..model.case import Case, Series
 from ..model.collection import load_collections
@@ -19,10 +19,10 @@ from .generator import GeneratedSite, SiteGenerator
 from .history import case_dates
 
 
-def _convert_one(job: tuple) -> ConvertedSeries | str:
-    found, cache_dir, window = job
+def _convert_one(job: tuple) -> list[ConvertedSeries] | str:
+    found, cache_dir, windows = job
     try:
-        return convert_series(found, cache_dir, window)
+        return convert_renditions(found, cache_dir, windows)
     except ConversionError as error:
         return str(error)
 
@@ -37,13 +37,15 @@ def window_presets() -> dict[str, list[tuple[str, tuple[float, float]]]]:
 
 def convert_library_media(cases: list[Case], root: Path, cache_dir: Path, jobs: int | None = None
                           ) -> tuple[dict[tuple[str, int, int], list[Rendition]], list[Problem]]:
-    """Convert every series, and its window presets, on all cores (cache permitting).
+    """Convert every series, with its window presets, on all cores (cache permitting).
 
     The first rendition of a series uses its own window (case override, else the file's);
-    CT series get one more per preset.  Problems name the case file and series.
+    DICOM series of a modality with presets (CT) get one more per preset that differs from
+    it.  Each series is one job, so its slices are decoded once for all its windows.
+    Problems name the case file and series.
     """
     problems: list[Problem] = []
-    jobs_for: list[tuple[tuple[str, int, int], str, str, str]] = []  # key, where, label, window name
+    labels: list[tuple[tuple[str, int, int], str, str, list[str]]] = []
     work = []
     for case in cases:
         where = (case.folder / CASE_FILE).relative_to(root).as_posix()
@@ -54,13 +56,13 @@ def convert_library_media(cases: list[Case], root: Path, cache_dir: Path, jobs: 
                 if found is None:
                     problems.append(Problem(where, 0, 0, f"{label}: no images found"))
                     continue
-                key = (case.slug, s_index, r_index)
-                jobs_for.append((key, where, label, DEFAULT_RENDITION))
-                work.append((found, cache_dir, series.window))
+                names, windows = [DEFAULT_RENDITION], [series.window]
                 if found.kind == "dicom":
                     for name, window in window_presets().get(study.modality, []):
-                        jobs_for.append((key, where, label, name))
-                        work.append((found, cache_dir, window))
+                        names.append(name)
+                        windows.append(window)
+                labels.append(((case.slug, s_index, r_index), where, label, names))
+                work.append((found, cache_dir, windows))
     workers = jobs or os.cpu_count() or 1
     if workers > 1 and len(work) >= 4:
         with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -68,20 +70,15 @@ def convert_library_media(cases: list[Case], root: Path, cache_dir: Path, jobs: 
     else:
         results = [_convert_one(job) for job in work]
     converted: dict[tuple[str, int, int], list[Rendition]] = {}
-    failed: set[tuple[str, int, int]] = set()
-    for (key, where, label, name), result in zip(jobs_for, results):
-        if key in failed:
-            continue
+    for (key, where, label, names), result in zip(labels, results):
         if isinstance(result, str):
             problems.append(Problem(where, 0, 0, f"{label}: {result}"))
-            failed.add(key)
-            converted.pop(key, None)
             continue
-        renditions = converted.setdefault(key, [])
-        if name == DEFAULT_RENDITION:
-            renditions.append(Rendition(name, result))
-        elif result.window is not None and all(r.converted.window != result.window for r in renditions):
-            renditions.append(Rendition(name, result))  # a preset equal to the own window adds nothing
+        renditions = [Rendition(names[0], result[0])]
+        for name, one in zip(names[1:], result[1:]):
+            if one.window is not None and all(r.converted.window != one.window for r in renditions):
+                renditions.append(Rendition(name, one))  # a preset equal to the own window adds nothing
+        converted[key] = renditions
     return converted, problems
 
 
