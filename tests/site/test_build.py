@@ -158,3 +158,25 @@ def test_rebuild_reuses_converted_series(repo, tmp_path):
     third = generate_site(repo.root, cache)
     assert (third.converted, third.reused) == (1, 1)
     assert set(first.pages) == set(third.pages)
+
+
+def test_ct_series_get_window_presets_without_duplicating_their_own(repo, tmp_path):
+    from site_gen.bench.synthetic import write_ct_series
+    from site_gen.site.build import convert_library_media
+
+    text = (CASE_YAML.replace("modality: CR", "modality: CT").replace("path: xr", "path: ct")
+            .replace("plane: PA", "plane: axial"))
+    repo.case(text=text, images={})
+    write_ct_series(repo.root / "cases/pneumothorax/ct", slices=3, size=32, nodule_mm=None)
+    library = load_library(repo.root)
+    assert library.problems == []
+    converted, problems = convert_library_media(library.cases, repo.root, tmp_path / "cache", jobs=1)
+    assert problems == []
+    [renditions] = converted.values()
+    # The file's own soft-tissue window comes first; the identical preset is not repeated.
+    assert [r.name for r in renditions] == ["default", "lung", "bone", "brain"]
+    assert renditions[0].converted.window == (40.0, 400.0)
+    assert [r.converted.window for r in renditions[1:]] == [(-600.0, 1500.0), (400.0, 1800.0), (40.0, 80.0)]
+    assert all(len(r.converted.frames) == 3 for r in renditions)
+    again, _ = convert_library_media(library.cases, repo.root, tmp_path / "cache", jobs=1)
+    assert all(r.converted.from_cache for r in next(iter(again.values())))
