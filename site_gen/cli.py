@@ -4,9 +4,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .commands import EXIT_USAGE, check_phi, validate
+from .commands import EXIT_USAGE, check_phi, check_pr, codeowners, takedown, users, validate
 
-COMMANDS = (validate, check_phi)
+COMMANDS = (validate, check_phi, users, codeowners, check_pr, takedown)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -9,12 +9,23 @@ from PIL import Image
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# The address is an age message to a throwaway key that was never kept (see site_gen/people/).
 USER_YAML = """\
 username: {name}
 first_name: Test
 surname: Author
 position: consultant radiologist
 country: GB
+email: |
+  -----BEGIN AGE ENCRYPTED FILE-----
+  YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSAzWmg2WUw3ays1ZHl4cmNL
+  UE4yVldHZmZqYlIzOWs0M0grK3V4SytzaHh3CjhBVDFzcitqalNMd1pKWERhV0dN
+  ZDQwWWFmTEl3OXJFcUlEUm1EUXpaUVEKLT4gS1xwLWdyZWFzZSBifmtnIFY/IHlK
+  Rzt2dE0gJU5fR2QKSE9ReE5KSDZKNXVMR1VnbkJIZ2g5TTZmL0pzYjZFWWV5RWNr
+  ZkJlUDBzZ1FJZWlzCi0tLSB4Y1R3c2Y5TExnaThBT281RUFKTVYxdFpJTDBlLytG
+  OURoWXJuRTVGa2J3Cln9tqbZs74YEPbdDQQj+8/Ulv/K6/+IxF7EnNuKFCu0SOKA
+  tAWNx36s/TsKwVkXuElCWrYN28A=
+  -----END AGE ENCRYPTED FILE-----
 """
 
 CASE_YAML = """\

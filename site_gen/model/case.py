@@ -109,6 +109,14 @@ class Case:
 
 
 @dataclass
+class Strike:
+    """A takedown of one of the member's cases (recorded by `site-gen takedown`)."""
+    case: str
+    reason: str          # phi | copyright | other
+    date: str            # YYYY-MM-DD
+
+
+@dataclass
 class User:
     username: str
     first_name: str
@@ -119,18 +127,43 @@ class User:
     city: str | None = None
     institution: str | None = None
     public: list[str] = field(default_factory=list)
+    email: str | None = None          # ASCII-armored age message; never the address itself
+    key: str | None = None            # the member's own recipient (age1... or SSH public key)
+    contact: bool = True              # other members may contact them through the relay
+    newsletter: bool = False          # opt-in
+    role: str = "member"              # member | editor
+    systems: list[str] = field(default_factory=list)  # systems an editor covers (empty: all)
+    status: str = "active"            # active | suspended
+    strikes: list[Strike] = field(default_factory=list)
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> "User":
         return cls(username=data["username"], first_name=data["first_name"], surname=data["surname"],
                    position=data["position"], country=data["country"], title=data.get("title"),
                    city=data.get("city"), institution=data.get("institution"),
-                   public=list(data.get("public", [])))
+                   public=list(data.get("public", [])), email=data.get("email"), key=data.get("key"),
+                   contact=bool(data.get("contact", True)), newsletter=bool(data.get("newsletter", False)),
+                   role=data.get("role", "member"), systems=list(data.get("systems", [])),
+                   status=data.get("status", "active"),
+                   strikes=[Strike(case=s["case"], reason=s["reason"], date=str(s["date"]))
+                            for s in data.get("strikes", [])])
 
     @property
     def display_name(self) -> str:
         prefix = f"{self.title} " if self.title and "title" in self.public else ""
         return f"{prefix}{self.first_name} {self.surname}"
+
+    @property
+    def is_editor(self) -> bool:
+        return self.role == "editor"
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == "suspended"
+
+    @property
+    def phi_strikes(self) -> int:
+        return sum(1 for strike in self.strikes if strike.reason == "phi")
 
     def public_fields(self) -> dict[str, str]:
         """Optional fields the member chose to show, in display order."""

@@ -1,0 +1,1 @@
+from tests.people.helpers import people  # noqa: F401  (fixture)
