@@ -33,8 +33,9 @@ def test_quiz_listing_names_no_diagnosis(page, site_url):
 
 def test_search_finds_a_case_by_its_diagnosis(page, site_url):
     page.goto(site_url)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator(".md-search__input").fill("thoracic vertebra")
+    page.wait_for_load_state("networkidle")  # the search index is loaded by a worker
+    page.locator(".md-search__input").first.click()
+    page.keyboard.type("thoracic vertebra", delay=20)
     result = page.locator(".md-search-result__item a").first
     result.wait_for(timeout=15000)
     assert "thoracic-vertebra-costovertebral-anatomy" in result.get_attribute("href")
@@ -42,8 +43,9 @@ def test_search_finds_a_case_by_its_diagnosis(page, site_url):
 
 def test_search_does_not_give_away_quiz_diagnoses(page, site_url):
     page.goto(site_url)
+    page.wait_for_load_state("networkidle")
     page.locator(".md-search__input").first.click()
-    page.locator(".md-search__input").fill("adenocarcinoma")
+    page.keyboard.type("adenocarcinoma", delay=20)
     page.locator(".md-search-result__meta").wait_for(timeout=15000)
     hrefs = [a.get_attribute("href") for a in page.locator(".md-search-result__item a").all()]
     # The nodule case is a quiz: only its tags may match, never its hidden diagnosis text.

@@ -95,6 +95,23 @@ def allowed_geography() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """Lower-case names of towns, cities and US counties (places.txt.gz, from GeoNames)."""
+    return frozenset(_read_lines("places.txt.gz"))
+
+
+@lru_cache(maxsize=1)
+def place_heads() -> dict[str, int]:
+    """First word of each place name -> the most words a place starting with it has."""
+    heads: dict[str, int] = {}
+    for name in places():
+        parts = name.split(" ")
+        if heads.get(parts[0], 0) < len(parts):
+            heads[parts[0]] = len(parts)
+    return heads
+
+
+@lru_cache(maxsize=1)
 def month_lookup() -> dict[str, int]:
     lookup = {}
     for number, (_, forms) in enumerate(rules()["months"].items(), start=1):

@@ -81,8 +81,15 @@ class IdNumberRecognizer(Recognizer):
             if 12 <= len(digits) <= 19 and luhn_ok(digits) and len(set(digits)) > 2:
                 yield self.span(m.start(), m.end(), 0.9)
         for m in _IBAN.finditer(text):
-            if iban_ok(m.group(1)):
-                yield self.span(m.start(1), m.end(1), 0.95)
+            # the optional spaces may have taken in a following word: try shorter readings too
+            value = m.group(1)
+            while value:
+                if iban_ok(value):
+                    yield self.span(m.start(1), m.start(1) + len(value), 0.95)
+                    break
+                if " " not in value:
+                    break
+                value = value[:value.rindex(" ")]
         for m in _TEN_DIGITS.finditer(text):
             digits = re.sub(r"\D", "", m.group(0))
             before = " ".join(words_before(text, m.start(), 3))

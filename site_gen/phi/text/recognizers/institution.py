@@ -7,8 +7,10 @@ import re
 from site_gen.phi.finding import Category
 
 from ..lexicon import alternation, is_english_word, radiology_vocabulary, word_set
-from .base import Recognizer
+from .base import Recognizer, case_regime
 
+_PUBLICATION_HEADS = frozenset({"imaging", "radiology", "diagnostics", "institute", "healthcare", "health care",
+                                "medical group", "medical practice"})
 _FUNCTION = frozenset({"of", "and", "&", "the", "for", "de", "la", "del", "di", "st", "st.", "saint", "san", "santa", "mt", "mount"})
 
 
@@ -26,6 +28,7 @@ class InstitutionRecognizer(Recognizer):
 
     def find(self, text):
         yield from self._wards(text)
+        yield from self._known_names(text)
         generic = word_set("institution_generic")
         lower_text = text.islower() or text.isupper()
         for m in self.head.finditer(text):
@@ -34,8 +37,12 @@ class InstitutionRecognizer(Recognizer):
             tokens = list(re.finditer(r"\S+", window))[-5:]
             # walk back from the head while words look like part of a name
             kept: list[re.Match[str]] = []
-            for tok in reversed(tokens):
+            for pos, tok in enumerate(reversed(tokens)):
                 w = tok.group(0)
+                if any(c.isdigit() for c in w):
+                    break  # "T2-weighted imaging", "3T MR imaging"
+                if pos == 0 and w.endswith(".") and w.strip(".").lower() not in _FUNCTION:
+                    break  # "Saini S. Imaging of ...", "Fleischner Society. Radiology. 2017": a citation
                 bare = w.strip(".,;:()'’\"").lower()
                 bare_poss = re.sub(r"(?:'s|’s)$", "", bare)
                 if not bare or w[-1] in ",;:(" or not w[:1].isalpha():
@@ -54,6 +61,11 @@ class InstitutionRecognizer(Recognizer):
             name_start = window_start + kept[-1].start() if kept else 0
             if not names:
                 continue
+            journal = word_set("journal_words") | word_set("organisation_heads")
+            if any(w.lower().strip(".") in journal for w in names) and m.group(0).lower() in _PUBLICATION_HEADS:
+                continue  # "Eur J Nucl Med Mol Imaging", "European Association of Cardiovascular Imaging"
+            if any(w.lower().strip(".") in word_set("organisation_heads") for w in names):
+                continue  # "Society of Radiology", "College of ... Medicine"
             if lower_text and all(w.lower() in word_set("never_names_extra") for w in names):
                 continue
             if all(is_english_word(w) for w in names):
@@ -74,16 +86,39 @@ class InstitutionRecognizer(Recognizer):
                 continue  # lower-case acronyms only count in all-lower-case notes
             yield self.span(m.start(1), m.end(1), 0.6)
 
+    def _known_names(self, text):
+        """Names many hospitals share ("holy cross", "SACRED HEART") after a place preposition."""
+        for m in _known_pattern().finditer(text):
+            yield self.span(m.start(1), m.end(1), 0.7)
+
     def _wards(self, text):
         """Named wards and buildings: "transfer to Quartermain 2" (a non-word name plus a number)."""
-        never = word_set("never_names_extra") | word_set("stopwords") | word_set("not_places")
+        never = _never_wards()
         for m in _WARD.finditer(text):
             word = m.group(1)
             if word.lower() in never or is_english_word(word) or word.lower() in radiology_vocabulary():
                 continue
-            if not word[0].isupper():
+            if not word[0].isupper() and not (text.islower() or case_regime(text) != "cased"):
                 continue
             yield self.span(m.start(1), m.end(1), 0.6)
 
 
-_WARD = re.compile(r"\b(?i:to|at|from|in|into)\s+([A-Za-z][a-z]{4,}|[A-Z]{5,})\s+\d{1,2}(?![\d.:/])")
+_WARD = re.compile(r"\b(?i:to|at|from|in|into|on)\s+([A-Za-z][a-z]{4,}|[A-Z]{5,})\s*\d{1,2}(?![\d:]|[./]\d{2})")
+_KNOWN: re.Pattern[str] | None = None
+_NEVER_WARDS: frozenset[str] | None = None
+
+
+def _never_wards() -> frozenset[str]:
+    global _NEVER_WARDS
+    if _NEVER_WARDS is None:
+        _NEVER_WARDS = word_set("never_names_extra") | word_set("stopwords") | word_set("not_places")
+    return _NEVER_WARDS
+
+
+def _known_pattern() -> re.Pattern[str]:
+    global _KNOWN
+    if _KNOWN is None:
+        names = sorted(word_set("hospital_names"), key=len, reverse=True)
+        alts = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in names)
+        _KNOWN = re.compile(r"\b(?i:to|at|from|in|into|by|of|the|via)\s+(?:(?i:the)\s+)?((?i:" + alts + r"))(?![\w'’-])")
+    return _KNOWN

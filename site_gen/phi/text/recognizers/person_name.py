@@ -29,6 +29,7 @@ _MEDICAL_SUFFIXES = ("itis", "osis", "oses", "oma", "omas", "emia", "aemia", "ec
                      "form", "cele", "philia", "phobia", "plasia", "trophy", "lysis", "stasis", "uria", "pnea",
                      "pnoea", "cardia", "rrhea", "rrhoea", "esis", "ectasis", "ectasia", "genic", "lith", "ist",
                      "ologist", "ology", "ometer", "metry", "tomy", "phy", "xia", "ema", "oid", "ous", "ids")
+_PAREN_HEAD = re.compile(r"\s*(?:\([^()\n]{1,30}\)\s*)?([^\W\d_]+)")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\n]|\n\s*[-*•>]+)\s*[\"'(\[]*$")
 _THRESHOLD = 0.62
 
@@ -53,23 +54,31 @@ class PersonNameRecognizer(Recognizer):
         self.titles = word_set("titles")
         self.credentials = word_set("credentials")
         self.relations = word_set("relations")
+        self.roles = word_set("roles")
         self.cues = word_set("name_cues")
         self.followers = word_set("name_followers")
         self.never = word_set("never_names_extra") | word_set("stopwords")
         self.heads = word_set("eponym_heads")
+        self.org_heads = word_set("organisation_heads")
+        self.journal_words = word_set("journal_words")
         self.initials_exceptions = word_set("initials_exceptions")
+        self.not_after_title = word_set("stopwords") | self.followers | self.credentials | self.titles | frozenset(
+            {"aware", "notified", "paged", "team", "office", "orders", "order", "note", "notes", "service", "s"})
         self.strong_cues = frozenset({"name is", "named", "called", "known as", "calls me", "seen by", "spoke with",
                                       "spoke to", "talked with", "talked to", "signed by", "dictated by", "reported by",
                                       "reviewed by", "read by", "referred by", "contact", "contacted", "attn", "dear",
                                       "patient name", "pt name", "name", "surname", "last name", "first name",
                                       "maiden name", "given name", "family name", "married to", "accompanied by",
-                                      "visited by", "discussed with"})
+                                      "visited by", "discussed with", "call me", "starring", "directed by",
+                                      "written by", "founded by", "founders", "says", "ask for", "asked for"})
+        self.role_first = frozenset(r.split()[-1] for r in self.roles)
 
     # ---- per-word scoring -------------------------------------------------
     def _base(self, word: str, lower: str) -> float:
         table = names()
         bare = re.sub(r"(?:'s|’s|')$", "", lower)
-        if bare in self.never or bare in month_lookup() or bare in allowed_geography():
+        if bare in self.never or bare in month_lookup() or bare in allowed_geography() or bare in self.credentials \
+                or bare in self.titles or bare in self.role_first or bare in self.relations:
             return 0.0
         if any(part in self.never for part in bare.split("-")):
             return 0.0
@@ -92,7 +101,7 @@ class PersonNameRecognizer(Recognizer):
         if bare.endswith(_MEDICAL_SUFFIXES) or bare in radiology_vocabulary():
             return 0.05
         # unknown word: possibly a name the US lists lack (scored by shape in _shape_factor)
-        return 0.55 if not bare.isascii() else 0.45
+        return 0.66 if not bare.isascii() else 0.45
 
     def _soft_blocked(self, toks: list[_Tok], i: int, text: str) -> bool:
         """Eponyms and radiology words: safe unless a title says otherwise."""
@@ -114,6 +123,34 @@ class PersonNameRecognizer(Recognizer):
             prev = toks[i - 1].lower if i else ""
             if prev in always or prev in conditional:
                 return True
+            # "Brock (PanCan) model"
+            m = _PAREN_HEAD.match(text, toks[i].end)
+            if m and m.group(1).lower() in self.heads:
+                return True
+        return False
+
+    def _journal(self, toks: list[_Tok], group: list[_Tok]) -> bool:
+        """"Eur J Nucl Med Mol Imaging": journal-title abbreviations around the group."""
+        journal = self.journal_words
+        if not all(t.lower in journal for t in group):
+            return False
+        prev = toks[group[0].index - 1].lower if group[0].index else ""
+        nxt = toks[group[-1].index + 1].lower if group[-1].index + 1 < len(toks) else ""
+        return prev in journal or nxt in journal
+
+    def _organisation(self, toks: list[_Tok], text: str, last: _Tok) -> bool:
+        """"British Thoracic Society", "Brock (PanCan) model": a name inside an organisation,
+        guideline or model name is not a person."""
+        pos = last.end
+        m = _PAREN_HEAD.match(text, pos)
+        if m and m.group(1).lower() in self.org_heads:
+            return True
+        for k in range(last.index + 1, min(last.index + 4, len(toks))):
+            tok = toks[k]
+            if not re.fullmatch(r"[ \t-]{1,2}", text[toks[k - 1].end:tok.start]) or not tok.text[:1].isupper():
+                return False
+            if tok.lower in self.org_heads:
+                return True
         return False
 
     # ---- main ---------------------------------------------------------------
@@ -129,9 +166,21 @@ class PersonNameRecognizer(Recognizer):
             base = self._base(tok.text, tok.lower)
             if base and self._soft_blocked(toks, i, text):
                 base = -1.0  # blocked unless a title is right before it
+            if i and self._after_title(toks, i, text):
+                # "DR TYRO", "Dr. Foley", "Dr.King": after a title any word is a name
+                title = toks[i - 1].text
+                ambiguous = title.lower() in ("ms", "miss", "doctor", "doctors") and not title[0].isupper()
+                if len(tok.text) >= 2 and tok.lower not in self.not_after_title and tok.text[0].isalpha() \
+                        and not ambiguous and not (title.lower() == "ms" and (title.isupper() or tok.text.isupper())) \
+                        and (tok.text[0].isupper() or regime != "cased"):
+                    base = max(base, 0.5)
             tok.base = base
             tok.score = base * self._shape_factor(tok, text, regime) if base > 0 else base
         yield from self._groups(toks, text, regime)
+
+    def _after_title(self, toks: list[_Tok], i: int, text: str) -> bool:
+        prev = toks[i - 1]
+        return prev.lower in self.titles and bool(re.fullmatch(r"\.?\s{1,3}|\.", text[prev.end:toks[i].start]))
 
     @staticmethod
     def _regime(toks: list[_Tok]) -> str:
@@ -197,6 +246,8 @@ class PersonNameRecognizer(Recognizer):
             if not words:
                 continue
             evidence = self._evidence(toks, text, group)
+            if evidence < 1.0 and (self._organisation(toks, text, group[-1]) or self._journal(toks, group)):
+                continue
             if any(t.base < 0 for t in words):
                 if evidence < 1.0:  # only a title makes "Dr. Hill" a name
                     continue
@@ -222,12 +273,21 @@ class PersonNameRecognizer(Recognizer):
         before = [t.lower for t in toks[max(0, idx - 3):idx]]
         gap_before = text[toks[idx - 1].end:first.start] if idx else ""
         evidence = 0.0
-        if before and before[-1] in self.titles and re.fullmatch(r"\.?\s{1,3}", gap_before or " "):
+        if before and before[-1] in self.titles and re.fullmatch(r"\.?\s{0,3}", gap_before or " ") and gap_before:
             evidence += 1.0
         elif before and before[-1] in self.relations and re.fullmatch(r"[\s,:(\-\"'“]*(?:is\s+)?", gap_before or " "):
             evidence += 0.6
         elif len(before) >= 2 and before[-2] in self.relations and before[-1] in {"is", "named", "called", "was", "s", "in-law"}:
             evidence += 0.6
+        elif before and (before[-1] in self.roles or " ".join(before[-2:]) in self.roles) and \
+                re.fullmatch(r"[\s,:(\-\"'“]*", gap_before or " ") and self._namelike(first, text):
+            evidence += 0.6
+        elif before and before[-1] in self.cues | {"patient", "pt", "name", "patient name"} and re.fullmatch(r"\s*:\s*", gap_before or ""):
+            evidence += 0.5  # a label: "Patient: John Smith"
+        elif len(before) >= 2 and before[-2] in {"named", "call", "calls", "called", "call"} and before[-1] in {"him", "her", "me", "them", "it"}:
+            evidence += 0.5  # "She named him Frank"
+        elif self._coordinated(toks, text, idx):
+            evidence += 0.5
         else:
             for size in (3, 2, 1):
                 if len(before) >= size and " ".join(before[-size:]) in self.strong_cues:
@@ -247,7 +307,63 @@ class PersonNameRecognizer(Recognizer):
         # "J. Smith", "E WELSH": an initial joined to a listed name
         if any(t.initial for t in group) and any(t.base >= 0.5 for t in group if not t.initial):
             evidence += 0.3
+        elif any(t.initial and text[t.end:t.end + 2] == ". " and t.text not in "RL" and
+                 re.search(r"(?:^|[\s(])$", text[max(0, t.start - 1):t.start]) for t in group[:-1]) and \
+                any(t.base >= 0.25 and len(t.text) >= 3 for t in group if not t.initial):
+            evidence += 0.45  # "E. WELSH AWARE"
+        evidence += self._pair_bonus(group)
         return evidence
+
+    def _pair_bonus(self, group: list[_Tok]) -> float:
+        """A known first name next to a known surname ("John Smith", "Smith John"): a name."""
+        words = [t for t in group if not t.initial and t.base > 0]
+        if len(words) < 2:
+            return 0.0
+        table = names()
+        infos = [table.get(re.sub(r"(?:'s|’s|')$", "", t.lower)) for t in words]
+        for a, b, ia, ib in zip(words, words[1:], infos, infos[1:]):
+            if not (ia and ib):
+                continue
+            cased = a.text[0].isupper() and b.text[0].isupper()
+            if not cased:
+                continue
+            first_last = ia.first >= 9 and ib.surname >= 9
+            last_first = ia.surname >= 9 and ib.first >= 9
+            if first_last or last_first:
+                return 0.3
+        return 0.0
+
+    def _coordinated(self, toks: list[_Tok], text: str, idx: int) -> bool:
+        """"DRS JOSEPH AND ROBBINSON", "Sons Smokey, Morris and Roger": a list after a cue."""
+        if not self._namelike(toks[idx], text):
+            return False
+        j = idx - 1
+        for _ in range(4):
+            if j < 1:
+                return False
+            if toks[j].lower in ("and", "&"):
+                j -= 1
+            elif text[toks[j].end:toks[j + 1].start].strip() not in (",", "&", "/"):
+                return False
+            # the item before: name-like words back to a title, relation or role word
+            k = j
+            while k >= 0 and (toks[k].base > 0 or toks[k].initial) and j - k < 3:
+                k -= 1
+            if k == j or k < 0:
+                return False
+            word = toks[k].lower
+            gap = text[toks[k].end:toks[k + 1].start]
+            if (word in self.titles or word in self.relations or word in self.role_first) and len(gap) <= 3:
+                return True
+            if not (word in ("and", "&") or text[toks[k].end:toks[k + 1].start].strip() in (",", "&", "/")):
+                return False
+            j = k
+        return False
+
+    @staticmethod
+    def _namelike(tok: _Tok, text: str) -> bool:
+        """A word that is a name on its own: a listed non-word, or Titlecase with some name score."""
+        return tok.base >= 0.45 or (tok.base > 0 and tok.text[:1].isupper() and not tok.text.isupper())
 
     # ---- shapes -----------------------------------------------------------
     def _dicom_names(self, text: str):

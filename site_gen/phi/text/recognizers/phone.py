@@ -10,24 +10,33 @@ from .base import Recognizer
 
 # North American and international shapes that are phone numbers without any context.
 _SHAPED = re.compile(
-    r"(?<![\w.+/-])(?:"
+    r"(?<![\w.+/])(?<!\d-)(?:"
     r"(?:\+?1[\s.-]?)?\(\d{3}\)\s*\d{3}[\s.-]?\d{4}"                 # (602)272-9781
     r"|(?:\+?1[\s.-])?\d{3}[\s./-]\s?\d{3}[\s.-]\s?\d{4}"              # 201-948-1927, 410 202-6694
     r"|(?:\+|00)\d{1,3}[\s.-]?(?:\(0\)\s?)?\d{1,5}(?:[\s.-]?\d{2,5}){1,5}"  # +41 (0)96 471 07 95
     r"|0\d{1,4}[\s.-]\d{2,4}(?:[\s.-]\d{2,4}){1,3}"                  # 0490 75 40 81, 03.93.92.16.85
     r"|\d{3}-\d{4}"                                                   # 555-1234
+    r"|\d{3}/\d{3}/\d{4}|\(?\d{6}-\d{4}\)?"                                # 201/324/1423, (240444-1243)
     r")(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?![\w/]|[.,-]\d)",
     re.IGNORECASE)
 
 # Any group of 4-15 digits (with separators) right after a phone word: "Pager 83554".
 _CONTEXT_WORDS = alternation("phone_context")
 _WITH_CONTEXT = re.compile(
-    r"\b(?:" + _CONTEXT_WORDS + r")\b\s*(?:#|no\.?|number|num|nr)?\s*[:#=-]?\s*[\n\s]*"
+    r"\b(?:" + _CONTEXT_WORDS + r")\b(?:\s*(?:#|no\.?|number|num|nr|[:#=-]))*\s*"
     r"(\(?\+?\d[\d\s().-]{2,22}\d(?:\s?(?:x|ext\.?)\s?\d{1,6})?)(?![\w/])",
     re.IGNORECASE)
 _AFTER_NUMBER = re.compile(
     r"(?<![\w.+/-])(\+?\d[\d\s().-]{5,20}\d)\s*[-,(]?\s*(?:office|mobile|cell|home|fax|work|desk|pager)\b",
     re.IGNORECASE)
+
+
+# Digit groups that read as a phone number in words around it: "call me on 9472 7916",
+# "answering at 71-33-52-22", "messages to 699 956 915", "(301 273 45166)".
+_GROUPS = re.compile(r"(?<![\w.,/:+-])\(?\d{2,5}\)?(?:[ -]\d{2,6}){1,4}(?![\w/]|[.,:-]\d)")
+_WEAK_CUES = re.compile(
+    r"(?:\b(?:call(?:ed|ing)?|ring|reach(?:ed)?|text|txt|sms|dial(?:ed)?|phone|number|answering|messages?|"
+    r"contact(?:ed)?|fax(?:ed)?|me|us|him|her|them|on|at|to|is|\#)\s*[:\-]?\s*|\()$", re.I)
 
 
 def _digits(value: str) -> int:
@@ -48,6 +57,15 @@ class PhoneRecognizer(Recognizer):
             digits = _digits(value)
             if 4 <= digits <= 15 and not re.fullmatch(r"\d{1,2}[:.]\d{2}", value.strip()):
                 yield self.span(m.start(1), m.end(1), 0.7)
+        for m in _GROUPS.finditer(text):
+            value = m.group(0)
+            digits = _digits(value)
+            groups = re.findall(r"\d+", value)
+            if not 7 <= digits <= 13 or all(re.fullmatch(r"(?:19|20)\d\d", g) for g in groups):
+                continue
+            wide = sum(len(g) >= 3 for g in groups)
+            if len(groups) >= 3 and digits >= 8 and wide >= 2 or _WEAK_CUES.search(text[max(0, m.start() - 16):m.start()]):
+                yield self.span(m.start(), m.end(), 0.6)
         for m in _AFTER_NUMBER.finditer(text):
             if 6 <= _digits(m.group(1)) <= 15:
                 yield self.span(m.start(1), m.end(1), 0.7)
