@@ -55,6 +55,7 @@ def _case_authors(root: Path, folder: Path) -> list[str]:
 def _generated_output(root: Path, folder: Path, site_dir: Path, cache_dir: Path) -> list[Path]:
     """Converted images of the case in the cache and its pages/images in a built site."""
     from ..media.convert import series_key
+    from ..site.build import window_presets
     found = [site_dir / "cases" / folder.name, site_dir / "cases" / f"{folder.name}.html"]
     doc = load_yaml(folder / CASE_FILE, CASE_FILE)
     studies = doc.data.get("studies", []) if isinstance(doc.data, dict) else []
@@ -66,12 +67,15 @@ def _generated_output(root: Path, folder: Path, site_dir: Path, cache_dir: Path)
             if files is None:
                 continue
             window = series.get("window")
+            presets = window_presets().get(study.get("modality"), []) if files.kind == "dicom" else []
             try:
                 window = (float(window["center"]), float(window["width"])) if isinstance(window, dict) else None
-                key = series_key(files, window)
+                # Every rendition the build makes: the series' own window and each preset.
+                keys = [series_key(files, w) for w in [window] + [preset for _, preset in presets]]
             except (KeyError, TypeError, ValueError, OSError):
                 continue
-            found += [cache_dir / "media" / key[:2] / key, site_dir / "media" / key[:20]]
+            for key in keys:
+                found += [cache_dir / "media" / key[:2] / key, site_dir / "media" / key[:20]]
     return [path for path in found if path.exists()]
 
 

@@ -68,15 +68,3 @@ def load_settings(root: Path) -> Settings:
     if isinstance(strikes, int) and not isinstance(strikes, bool) and strikes >= 1:
         settings.suspend_after_phi_strikes = strikes
     return settings
-
-
-# The MkDocs plugin sets the settings of the build it runs (its own config); other callers of
-# the site generator get them from the repository's mkdocs.yml.
-import contextvars  # noqa: E402
-
-ACTIVE: contextvars.ContextVar[Settings | None] = contextvars.ContextVar("site_gen_people_settings",
-                                                                          default=None)
-
-
-def site_settings(root: Path) -> Settings:
-    return ACTIVE.get() or load_settings(root)

@@ -15,6 +15,7 @@ from ..model.case import Case, Series
 from ..model.collection import load_collections
 from ..model.library import CASE_FILE, load_library
 from ..model.problems import Problem, ProblemsFound
+from ..people.settings import Settings, load_settings
 from .generator import GeneratedSite, SiteGenerator
 from .history import case_dates
 
@@ -84,7 +85,7 @@ def convert_library_media(cases: list[Case], root: Path, cache_dir: Path, jobs: 
 
 def generate_site(root: Path, cache_dir: Path | None = None, *, use_directory_urls: bool = True,
                   site_name: str = "Open Radiology Teaching Cases", site_url: str = "",
-                  quiz_all: bool = False) -> GeneratedSite:
+                  quiz_all: bool = False, people: Settings | None = None) -> GeneratedSite:
     """Everything a builder needs; raises ProblemsFound listing every problem at once."""
     root = root.resolve()
     cache_dir = (cache_dir or root / ".cache" / "site-gen").resolve()
@@ -106,5 +107,6 @@ def generate_site(root: Path, cache_dir: Path | None = None, *, use_directory_ur
 
     generator = SiteGenerator(library, lookup, use_directory_urls=use_directory_urls,
                               site_name=site_name, site_url=site_url, quiz_all=quiz_all,
-                              dates=case_dates(root), collections=collections)
+                              dates=case_dates(root), collections=collections,
+                              people=people or load_settings(root))
     return generator.generate()

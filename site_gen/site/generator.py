@@ -19,6 +19,8 @@ from ..model import schema
 from ..model.case import Case, Series
 from ..model.collection import Collection
 from ..model.library import Library
+from ..people.contact import contact_link, report_link
+from ..people.settings import Settings
 from . import safe_text
 from .history import CaseDates, dates_for
 from .related import related_cases
@@ -87,11 +89,12 @@ class SiteGenerator:
     def __init__(self, library: Library, convert: ConvertFn, *, use_directory_urls: bool = True,
                  site_name: str = "Open Radiology Teaching Cases", site_url: str = "",
                  quiz_all: bool = False, dates: dict[str, CaseDates] | None = None,
-                 collections: list[Collection] | None = None):
+                 collections: list[Collection] | None = None, people: Settings | None = None):
         self.library = library
         self.quiz_all = quiz_all
         self.dates = dates or {}
         self.collections = collections or []
+        self.people = people or Settings()
         self.related = related_cases(library.cases)
         self.convert = convert
         self.urls = Urls(use_directory_urls)
@@ -223,9 +226,7 @@ class SiteGenerator:
 
     def _people_links(self) -> None:
         """Contact (relay, never mailto) and report links for the templates; see site_gen.people.contact."""
-        from ..people.contact import contact_link, report_link
-        from ..people.settings import site_settings
-        settings = site_settings(self.library.root)
+        settings = self.people
         self.env.globals["contact_link"] = lambda user: contact_link(user, settings)
         self.env.globals["report_link"] = lambda case: report_link(case.slug, settings)
         self.env.globals["privacy_src"] = "privacy.md"

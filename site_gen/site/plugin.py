@@ -11,7 +11,7 @@ from mkdocs.structure.files import File, Files
 
 from ..model.problems import ProblemsFound
 from ..people import leaks
-from ..people.settings import ACTIVE, Settings
+from ..people.settings import Settings
 from .build import generate_site
 from .config import CaseLibraryConfig
 
@@ -70,16 +70,13 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
         root = self._root(config)
         cache_dir = Path(self.config.cache_dir)
         cache_dir = cache_dir if cache_dir.is_absolute() else root / cache_dir
-        token = ACTIVE.set(getattr(self, "people", None))
         try:
             site = generate_site(root, cache_dir, use_directory_urls=config.use_directory_urls,
                                  site_name=config.site_name, site_url=config.site_url or "",
-                                 quiz_all=self.config.quiz_all)
+                                 quiz_all=self.config.quiz_all, people=self.people)
         except ProblemsFound as problems:
             raise PluginError("The case library has problems; fix them and build again:\n"
                               + problems.report()) from None
-        finally:
-            ACTIVE.reset(token)
         for src_uri, content in site.pages.items():
             self._add(files, File.generated(config, src_uri, content=content))
         for dest_uri, content in site.files.items():
