@@ -27,9 +27,9 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
 
     def on_config(self, config):
         config.extra_css.append(f"{ASSET_DIR}/case-library.css")
-        config.extra_javascript.append(f"{ASSET_DIR}/stack.js")
-        config.extra_javascript.append(f"{ASSET_DIR}/finder.js")
-        config.extra_javascript.append(f"{ASSET_DIR}/site.js")
+        # site.js first: it defines the page hook the other two use.
+        for script in ("site.js", "stack.js", "finder.js"):
+            config.extra_javascript.append(f"{ASSET_DIR}/{script}")
         self._people_settings()
         return config
 

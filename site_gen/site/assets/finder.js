@@ -106,12 +106,5 @@
     });
   }
 
-  function init() { document.querySelectorAll(".sg-finder").forEach(setup); }
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  window.caseLibrary.onEveryPage(function () { document.querySelectorAll(".sg-finder").forEach(setup); });
 })();

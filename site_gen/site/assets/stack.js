@@ -168,12 +168,5 @@
     select(0);
   }
 
-  function init() { document.querySelectorAll(".sg-viewer").forEach(setupViewer); }
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  window.caseLibrary.onEveryPage(function () { document.querySelectorAll(".sg-viewer").forEach(setupViewer); });
 })();
