@@ -5,6 +5,7 @@ import functools
 import http.server
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -21,16 +22,27 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 
-def mkdocs_build(root: Path, out: Path, cache: Path) -> subprocess.CompletedProcess:
+def mkdocs_build(root: Path, out: Path, cache: Path, site_url: str | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, SITE_GEN_CACHE=str(cache), NO_MKDOCS_2_WARNING="1")
+    if site_url:
+        env["SITE_URL"] = site_url
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml"),
                            "-d", str(out)], capture_output=True, text=True, env=env, cwd=root)
 
 
 @pytest.fixture(scope="session")
-def sample_site(tmp_path_factory) -> Path:
+def site_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory, site_port) -> Path:
+    """The sample repository built as it would be published at the test server's address
+    (Material's instant navigation only follows links under site_url)."""
     out = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(REPO_ROOT, out, tmp_path_factory.mktemp("cache"))
+    result = mkdocs_build(REPO_ROOT, out, tmp_path_factory.mktemp("cache"), f"http://127.0.0.1:{site_port}/")
     assert result.returncode == 0, result.stderr
     return out
 
@@ -41,9 +53,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def site_url(sample_site):
+def site_url(sample_site, site_port):
     handler = functools.partial(_QuietHandler, directory=str(sample_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", site_port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"

@@ -18,10 +18,14 @@ from tests.site.conftest import mkdocs_build
 class Links(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.refs: list[tuple[str, str, str]] = []  # (tag, attribute, value)
+        self.refs: list[tuple[str, str, str]] = []  # (tag, attribute, value); nothing fetched by rel
+        self.canonical: list[str] = []
         self.text: list[str] = []
 
     def handle_starttag(self, tag, attrs):
+        if tag == "link" and dict(attrs).get("rel") in ("canonical", "alternate"):
+            self.canonical.append(dict(attrs).get("href", ""))  # names the page, loads nothing
+            return
         for name, value in attrs:
             if name in ("href", "src") and value is not None:
                 self.refs.append((tag, name, value))

@@ -84,9 +84,13 @@ def test_every_image_has_alternative_text_and_works_without_javascript(browser, 
 
 def test_instant_navigation_reinitialises_the_viewer(page, site_url):
     page.goto(site_url + "browse/diagnoses/")
+    page.evaluate("() => { window.__samePage = true; }")  # survives only an instant (XHR) navigation
     page.locator(f"a[href$='{NODULE}']").first.click()
     page.wait_for_url("**/" + NODULE)
-    assert first_stack(page).locator(".sg-stack__counter").inner_text() == "13 / 25"
+    counter = first_stack(page).locator(".sg-stack__counter")
+    counter.wait_for()
+    assert page.evaluate("() => window.__samePage === true")
+    assert counter.inner_text() == "13 / 25"
 
 
 def test_no_request_leaves_the_site(page, site_url):
