@@ -143,7 +143,6 @@ class SiteGenerator:
     def _counts(self) -> dict[str, int]:
         cases = self.library.cases
         return {"cases": len(cases),
-                "images": sum(len(series.key_images) for c in cases for s in c.studies for series in s.series),
                 "systems": len({s for c in cases for s in c.systems}),
                 "modalities": len({self.modalities[m] for c in cases for m in c.modalities}),
                 "contributors": len({a for c in cases for a in c.authors})}
