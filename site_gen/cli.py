@@ -5,8 +5,9 @@ import argparse
 import sys
 
 from .commands import EXIT_USAGE, check_phi, check_pr, codeowners, takedown, users, validate
+from .commands import check, import_dicom, lfs, new_case, review
 
-COMMANDS = (validate, check_phi, users, codeowners, check_pr, takedown)
+COMMANDS = (validate, check_phi, users, codeowners, check_pr, takedown, new_case, import_dicom, check, review, lfs)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -25,6 +25,7 @@ from .textfile import YAML_SUFFIXES, describe, scan_text, scan_yaml
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp", ".webp"}
 SKIPPED_FOLDERS = {".git", ".cache", "__pycache__", ".pytest_cache", "node_modules", ".venv"}
 MAX_TEXT_BYTES = 5 * 2**20
+LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
 
 
 @dataclass
@@ -225,6 +226,10 @@ def scan(paths: list[Path], root: Path, *, cache_dir: Path | None = None, ocr: b
             results[rel] = [cannot_verify(rel, f"cannot read this file ({error.strerror})")]
             continue
         report.hashes[rel] = sha
+        if head.startswith(LFS_POINTER) and len(head) <= 1024:  # a checkout without `git lfs pull`
+            results[rel] = [cannot_verify(rel, "this is a Git LFS pointer, not the file itself: run "
+                                               "'git lfs pull' so the guard can check the real file")]
+            continue
         kind = kind_of(path, head)
         if kind in ("yaml", "text"):
             inline[rel] = inline_allows(path.read_text(encoding="utf-8", errors="replace"), rel)
