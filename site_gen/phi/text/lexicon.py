@@ -129,3 +129,9 @@ def is_english_word(word: str) -> bool:
         if lower.endswith(suffix) and lower[: -len(suffix)] in english_words():
             return True
     return False
+
+
+@lru_cache(maxsize=1)
+def drug_names() -> frozenset[str]:
+    """One-word drug and brand names (drug-names.txt.gz): words, not personal names."""
+    return frozenset(_read_lines("drug-names.txt.gz"))

@@ -6,7 +6,7 @@ import re
 
 from site_gen.phi.finding import Category
 
-from ..lexicon import alternation, is_english_word, radiology_vocabulary, word_set
+from ..lexicon import alternation, drug_names, is_english_word, radiology_vocabulary, word_set
 from .base import Recognizer, case_regime
 
 _PUBLICATION_HEADS = frozenset({"imaging", "radiology", "diagnostics", "institute", "healthcare", "health care",
@@ -96,14 +96,16 @@ class InstitutionRecognizer(Recognizer):
         never = _never_wards()
         for m in _WARD.finditer(text):
             word = m.group(1)
-            if word.lower() in never or is_english_word(word) or word.lower() in radiology_vocabulary():
-                continue
+            if word.lower() in never or is_english_word(word) or word.lower() in radiology_vocabulary() \
+                    or word.lower() in drug_names() or _DOSE.match(text, m.end()):
+                continue  # "on DOBUTA 5MCG", "cont on Zestril 40mg": a drug and its dose
             if not word[0].isupper() and not (text.islower() or case_regime(text) != "cased"):
                 continue
             yield self.span(m.start(1), m.end(1), 0.6)
 
 
 _WARD = re.compile(r"\b(?i:to|at|from|in|into|on)\s+([A-Za-z][a-z]{4,}|[A-Z]{5,})\s*\d{1,2}(?![\d:]|[./]\d{2})")
+_DOSE = re.compile(r"[\d.]*\s*(?:(?i:mcgs?|mg|g|ml|cc|units?|u|meq|mmol)\b|%)")
 _KNOWN: re.Pattern[str] | None = None
 _NEVER_WARDS: frozenset[str] | None = None
 

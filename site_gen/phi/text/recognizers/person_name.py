@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from site_gen.phi.finding import Category
 
-from ..lexicon import (allowed_geography, eponyms, is_english_word, month_lookup, names,
+from ..lexicon import (allowed_geography, drug_names, eponyms, is_english_word, month_lookup, names,
                        radiology_vocabulary, word_set)
+from ..nameness import nameness
 from .base import Recognizer
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*")
@@ -32,6 +33,10 @@ _MEDICAL_SUFFIXES = ("itis", "osis", "oses", "oma", "omas", "emia", "aemia", "ec
 _PAREN_HEAD = re.compile(r"\s*(?:\([^()\n]{1,30}\)\s*)?([^\W\d_]+)")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\n]|\n\s*[-*•>]+)\s*[\"'(\[]*$")
 _THRESHOLD = 0.62
+_LIST_GAP = re.compile(r",\s?(?:and\s|&\s)?|\s(?:and|&)\s")
+# "Danial, can I ...", "Leif, please ...": a name addressed at the start of a sentence
+_VOCATIVE = re.compile(r",\s+(?:can|could|would|will|please|do|did|are|have|i|you|we|thank|thanks|listen|look|come)\b", re.I)
+_SPEAKER = re.compile(r"(?m)^[ \t>|]*([^\W\d_][^\W\d_'’-]{1,30})[ \t]*:[ \t]*[\"“A-Z]")
 
 
 @dataclass
@@ -72,6 +77,12 @@ class PersonNameRecognizer(Recognizer):
                                       "visited by", "discussed with", "call me", "starring", "directed by",
                                       "written by", "founded by", "founders", "says", "ask for", "asked for"})
         self.role_first = frozenset(r.split()[-1] for r in self.roles)
+        self.note_verbs = word_set("note_verbs")
+        self.drugs = drug_names()
+        nameness("load")  # load the trigram table with the other data, not on the first unknown word
+        # cues after which any non-stopword is a name ("my name is vitoria", "call me Dzhambek")
+        self.naming_cues = frozenset({"name is", "names are", "named", "call me", "calls me", "known as",
+                                      "name's", "names is", "call him", "call her"})
 
     # ---- per-word scoring -------------------------------------------------
     def _base(self, word: str, lower: str) -> float:
@@ -89,6 +100,8 @@ class PersonNameRecognizer(Recognizer):
             if all(infos):
                 info = max(infos, key=lambda i: max(i.first, i.surname))
         word_like = info.word if info else is_english_word(bare)
+        if bare in self.drugs:
+            word_like = True  # "cont on Zestril", "Ambisome": drug and brand names are words
         if info is None and word_like:
             return 0.0
         if info is not None:
@@ -100,8 +113,17 @@ class PersonNameRecognizer(Recognizer):
             return 0.0
         if bare.endswith(_MEDICAL_SUFFIXES) or bare in radiology_vocabulary():
             return 0.05
-        # unknown word: possibly a name the US lists lack (scored by shape in _shape_factor)
-        return 0.66 if not bare.isascii() else 0.45
+        # unknown word: possibly a name the US lists lack.  Letter trigrams learned from the name
+        # lists against the English/drug word lists say how name-like it looks ("Dzhambek" vs
+        # "diuresing"); capitalisation is weighed in _shape_factor.
+        shape = nameness(bare)
+        if not bare.isascii():
+            return 0.66 if shape > -0.5 else 0.45
+        if shape >= 0.8:
+            return 0.6
+        if shape >= 0.3:
+            return 0.5
+        return 0.45 if shape >= -0.3 else 0.3
 
     def _soft_blocked(self, toks: list[_Tok], i: int, text: str) -> bool:
         """Eponyms and radiology words: safe unless a title says otherwise."""
@@ -161,9 +183,20 @@ class PersonNameRecognizer(Recognizer):
         if not toks:
             return
         regime = self._regime(toks)
+        # speaker labels of a dialogue, kept when one of them is a listed first name
+        labels = {m.start(1): m.group(1).lower() for m in _SPEAKER.finditer(text)} if ":" in text else {}
+        table = names()
+        if labels and any((info := table.get(w)) is not None and info.first >= 11 for w in labels.values()):
+            self._speakers = labels
+        else:
+            self._speakers = {}
         for i, tok in enumerate(toks):
-            tok.initial = len(tok.text) == 1 and tok.text.isupper()
-            base = self._base(tok.text, tok.lower)
+            glued = tok.start > 0 and text[tok.start - 1].isdigit()
+            tok.initial = len(tok.text) == 1 and tok.text.isupper() and not glued
+            # "2U REG", "6Livf", "10mg": a word glued to a number is a unit or shorthand
+            base = 0.0 if glued else self._base(tok.text, tok.lower)
+            if tok.lower == "st" and not re.match(r"\.?[ \t]+[A-Z]", text[tok.end:tok.end + 3]):
+                base = 0.0  # "Archwood Avenue St.": a street suffix, not "St Agnes"
             if base and self._soft_blocked(toks, i, text):
                 base = -1.0  # blocked unless a title is right before it
             if i and self._after_title(toks, i, text):
@@ -228,6 +261,8 @@ class PersonNameRecognizer(Recognizer):
     def _groups(self, toks: list[_Tok], text: str, regime: str):
         i = 0
         n = len(toks)
+        found: list[tuple[list[_Tok], float]] = []
+        pending: list[tuple[list[_Tok], float]] = []
         for k, t in enumerate(toks):
             t.index = k
         while i < n:
@@ -257,15 +292,42 @@ class PersonNameRecognizer(Recognizer):
             namey = [t for t in words if t.score >= 0.3]
             bonus = 0.2 * max(0, len(namey) - 1)
             total = best + evidence + bonus
-            if total < _THRESHOLD:
-                continue
             # the reported span: from the first to the last name-ish word (initials included)
             keep = [t for t in group if t.initial or t.base > 0 or (t.base < 0 and evidence >= 1.0)]
             while keep and keep[0].initial and len(keep) > 1 and keep[0] is group[0] and evidence < 1.0 and not self._joinable(text, keep[0], keep[1]):
                 keep.pop(0)
             if not keep:
                 continue
+            if total < _THRESHOLD:
+                if regime == "cased" and all(t.text[:1].isupper() and not t.text.isupper() for t in words) \
+                        and not any(t.base < 0 for t in words):
+                    pending.append((keep, total))
+                continue
+            found.append((keep, total))
+        # "Usamov and Bowers", "founders: Monjeau, Graves and Reed": Titlecase words listed with a
+        # name are names too
+        changed = True
+        while changed and pending and found:
+            changed = False
+            for item in list(pending):
+                keep, total = item
+                if any(strength >= 0.85 and self._listed(text, keep, other) for other, strength in found):
+                    pending.remove(item)
+                    found.append((keep, total + 0.5))
+                    changed = True
+        for keep, total in found:
             yield self.span(keep[0].start, keep[-1].end, min(0.99, 0.5 + total / 4))
+
+    @staticmethod
+    def _listed(text: str, a: list[_Tok], b: list[_Tok]) -> bool:
+        """a and b are neighbours in a list: "A, B", "A and B", "A & B", "A, and B"."""
+        if a[-1].end <= b[0].start:
+            gap = text[a[-1].end:b[0].start]
+        elif b[-1].end <= a[0].start:
+            gap = text[b[-1].end:a[0].start]
+        else:
+            return False
+        return bool(_LIST_GAP.fullmatch(gap))
 
     def _evidence(self, toks: list[_Tok], text: str, group: list[_Tok]) -> float:
         first, last = group[0], group[-1]
@@ -275,7 +337,8 @@ class PersonNameRecognizer(Recognizer):
         evidence = 0.0
         if before and before[-1] in self.titles and re.fullmatch(r"\.?\s{0,3}", gap_before or " ") and gap_before:
             evidence += 1.0
-        elif before and before[-1] in self.relations and re.fullmatch(r"[\s,:(\-\"'“]*(?:is\s+)?", gap_before or " "):
+        elif before and before[-1] in self.relations and re.fullmatch(r"[\s,:(\-\"'“]*(?:is\s+)?", gap_before or " ") \
+                and not self._verbish(first, text):
             evidence += 0.6
         elif len(before) >= 2 and before[-2] in self.relations and before[-1] in {"is", "named", "called", "was", "s", "in-law"}:
             evidence += 0.6
@@ -290,22 +353,31 @@ class PersonNameRecognizer(Recognizer):
             evidence += 0.5
         else:
             for size in (3, 2, 1):
-                if len(before) >= size and " ".join(before[-size:]) in self.strong_cues:
-                    evidence += 0.5
+                phrase = " ".join(before[-size:])
+                if len(before) >= size and phrase in self.strong_cues:
+                    naming = phrase in self.naming_cues or (size > 1 and " ".join(before[-2:]) in self.naming_cues)
+                    # "my name is vitoria", "call me višeslav": whatever follows is the name
+                    evidence += 1.0 if naming and re.fullmatch(r"[\s:,\"'“]{1,3}", gap_before or "") else 0.5
                     break
             else:
                 if before and before[-1] in self.cues:
                     evidence += 0.15
         lidx = last.index
         after = toks[lidx + 1] if lidx + 1 < len(toks) else None
+        if len(group) == 1 and _SENTENCE_END.search(text[max(0, first.start - 6):first.start]):
+            if _VOCATIVE.match(text, last.end):
+                evidence += 0.4
+            elif first.start in self._speakers and len(self._speakers) > 1:
+                evidence += 0.3  # dialogue: "Halldór: What a wife. | Matthew: Remember me"
         if after is not None:
             gap_after = text[last.end:after.start]
-            if after.lower in self.credentials and re.fullmatch(r"[\s,]{1,3}", gap_after) and (after.text.isupper() or text.islower()):
-                evidence += 0.8
+            if after.lower in self.credentials and re.fullmatch(r"[\s,]{1,3}", gap_after) and (after.text.isupper() or text.islower()) \
+                    and not (len(group) == 1 and first.lower in self.note_verbs):
+                evidence += 0.8  # "Jean Hudson, RN"; not "PLEASE SEE MD NOTES"
             elif after.lower in self.followers and re.fullmatch(r"\s{1,2}", gap_after):
                 evidence += 0.2
-        # "J. Smith", "E WELSH": an initial joined to a listed name
-        if any(t.initial for t in group) and any(t.base >= 0.5 for t in group if not t.initial):
+        # "J. Smith", "E WELSH": an initial joined to a listed name ("L NARE", "R LE" are sides)
+        if any(t.initial and t.text not in "LR" for t in group) and any(t.base >= 0.5 for t in group if not t.initial):
             evidence += 0.3
         elif any(t.initial and text[t.end:t.end + 2] == ". " and t.text not in "RL" and
                  re.search(r"(?:^|[\s(])$", text[max(0, t.start - 1):t.start]) for t in group[:-1]) and \
@@ -313,6 +385,15 @@ class PersonNameRecognizer(Recognizer):
             evidence += 0.45  # "E. WELSH AWARE"
         evidence += self._pair_bonus(group)
         return evidence
+
+    def _verbish(self, tok: _Tok, text: str) -> bool:
+        """After a relation word, an ordinary word that is no common first name is what the relative
+        did, not who they are: "wife said", "SON SEEMS", "daughter present" (but "son Rob", "son bill")."""
+        bare = re.sub(r"(?:'s|’s|')$", "", tok.lower)
+        info = names().get(bare)
+        if info is not None and info.first >= 9:
+            return False
+        return (info is not None and info.word) or is_english_word(bare) or bare in self.drugs
 
     def _pair_bonus(self, group: list[_Tok]) -> float:
         """A known first name next to a known surname ("John Smith", "Smith John"): a name."""
