@@ -49,13 +49,17 @@ def _is_theme_file(rel: str, data: bytes, theme_dirs: list[Path]) -> bool:
     return False
 
 
-def scan_site(site_dir: Path, theme_dirs: list[Path] | None = None) -> list[Leak]:
-    """Every leak in a built site; files identical to a file of the theme are not the library's."""
+def scan_site(site_dir: Path, theme_dirs: list[Path] | None = None, skip: set[str] | None = None) -> list[Leak]:
+    """Every leak in a built site; files identical to a file of the theme are not the library's,
+    and `skip` names files known to hold no text (images rendered from pixels alone)."""
     leaks: list[Leak] = []
     if not site_dir.is_dir():
         return leaks
+    skip = skip or set()
     for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(site_dir).as_posix()
+        if rel in skip:
+            continue
         data = path.read_bytes()
         if theme_dirs and _is_theme_file(rel, data, theme_dirs):
             continue

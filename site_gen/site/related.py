@@ -18,6 +18,7 @@ def related_cases(cases: list[Case], limit: int = 5) -> dict[str, list[Case]]:
         for system in case.systems:
             by_key[("system", system)].append(case)
     related = {}
+    lookup = {c.slug: c for c in cases}
     for case in cases:
         scores: dict[str, int] = defaultdict(int)
         keys = [("diagnosis", case.diagnosis.strip().lower())] + [("tag", t) for t in case.tags] + \
@@ -30,6 +31,5 @@ def related_cases(cases: list[Case], limit: int = 5) -> dict[str, list[Case]]:
                 if other.slug != case.slug:
                     scores[other.slug] += WEIGHTS[kind]
         best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
-        lookup = {c.slug: c for c in cases}
         related[case.slug] = [lookup[slug] for slug, _ in best]
     return related
