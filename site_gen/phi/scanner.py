@@ -187,6 +187,12 @@ def check_names(rels: Iterable[str]) -> list[Finding]:
     return findings
 
 
+def _load_text_detector() -> None:
+    """Load every word list of the text detector (names, places, drugs...) in this process."""
+    from .text import analyze
+    analyze("Seen by Dr John Smith at Mercy Hospital in Boston on 3 May 2020, on aspirin.")
+
+
 def _worker(job: tuple[str, str, str, bool, bool]) -> list[dict]:
     path, rel, kind, ocr, faces = job
     return [_to_json(f) for f in check_file(Path(path), rel, kind, ocr, faces)]
@@ -246,6 +252,7 @@ def scan(paths: list[Path], root: Path, *, cache_dir: Path | None = None, ocr: b
     heavy = [job for job in pending if job[2] in ("dicom", "image")]
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     if workers > 1 and len(heavy) >= 8:
+        _load_text_detector()  # before forking: workers share its data instead of each loading it
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for job, found in zip(heavy, pool.map(_worker, heavy, chunksize=4)):
                 results[job[1]] = [_from_json(item, job[1]) for item in found]
