@@ -19,6 +19,10 @@ def test_quiz_hides_the_diagnosis_until_revealed(page, site_url):
     assert heading.startswith("Quiz:") and "pneumothorax" not in heading.lower()
     diagnosis = page.locator(".sg-diagnosis__final")
     assert not diagnosis.is_visible()
+    findings = page.locator(".sg-findings").first
+    assert not findings.locator("p").first.is_visible()  # findings wait too: look at the images first
+    visible_text = page.locator("article").inner_text().lower()  # what a reader sees before revealing
+    assert "spontaneous pneumothorax" not in visible_text and "visceral pleural line" not in visible_text
     page.get_by_text("Reveal the diagnosis and discussion").click()
     assert diagnosis.is_visible()
     assert "pneumothorax" in diagnosis.inner_text().lower()
