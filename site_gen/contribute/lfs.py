@@ -14,10 +14,11 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from ..media.discover import is_lfs_pointer, read_head
+
 BEGIN = "# >>> site-gen lfs: case images and DICOM in Git LFS (site-gen lfs setup)"
 END = "# <<< site-gen lfs"
 PATTERNS = ("*.dcm", "*.DCM", "*.dicom", "*.ima", "*.IMA", "*.png", "*.PNG", "*.jpg", "*.JPG", "*.jpeg", "*.JPEG")
-POINTER_PREFIX = b"version https://git-lfs.github.com/spec/v1"
 
 
 def rules(folder: str = "cases") -> list[str]:
@@ -76,10 +77,7 @@ def install_hooks(root: Path) -> tuple[bool, str]:
 
 def is_pointer(path: Path) -> bool:
     try:
-        if path.stat().st_size > 1024:
-            return False
-        with path.open("rb") as handle:
-            return handle.read(len(POINTER_PREFIX)) == POINTER_PREFIX
+        return is_lfs_pointer(read_head(path))
     except OSError:
         return False
 

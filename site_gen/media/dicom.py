@@ -15,6 +15,8 @@ import pydicom
 from pydicom.errors import InvalidDicomError
 from pydicom.pixels import apply_modality_lut
 
+from .discover import is_lfs_pointer, read_head
+
 # Window (centre, width) used when neither the case nor the file gives one.  Soft-tissue
 # window for CT (HU); other modalities have no calibrated units, so they are auto-windowed.
 DEFAULT_WINDOWS = {"CT": (40.0, 400.0)}
@@ -32,6 +34,8 @@ class Slice:
 
 def _read_header(path: Path) -> pydicom.Dataset:
     try:
+        if is_lfs_pointer(read_head(path)):
+            raise DicomReadError(f"{path.name}: this is a Git LFS pointer, not the image: run 'git lfs pull'")
         ds = pydicom.dcmread(path, stop_before_pixels=True)
     except (InvalidDicomError, OSError, ValueError, EOFError, AttributeError, KeyError) as error:
         raise DicomReadError(f"{path.name}: not a readable DICOM file ({error.__class__.__name__})") from None

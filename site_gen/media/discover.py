@@ -5,6 +5,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 RASTER_SUFFIXES = {".png", ".jpg", ".jpeg"}
+# First line of a Git LFS pointer: what a clone holds in place of an image it has not pulled.
+LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
+
+
+def is_lfs_pointer(head: bytes) -> bool:
+    """True for the start of a Git LFS pointer file (pointers are small text files)."""
+    return head.startswith(LFS_POINTER) and len(head) <= 1024
+
+
+def read_head(path: Path, size: int = 1025) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(size)
 DICOM_SUFFIXES = {".dcm", ".dicom", ".ima"}
 
 

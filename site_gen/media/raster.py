@@ -5,6 +5,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from .discover import is_lfs_pointer, read_head
+
 # Refuse decompression bombs early: 100 megapixels is far above any clinical photograph.
 MAX_PIXELS = 100_000_000
 
@@ -17,6 +19,8 @@ def load_for_web(path: Path, max_side: int) -> Image.Image:
     """Open, apply EXIF orientation, drop every metadata block, shrink to max_side."""
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
+        if is_lfs_pointer(read_head(path)):
+            raise RasterReadError(f"{path.name}: this is a Git LFS pointer, not the image: run 'git lfs pull'")
         with Image.open(path) as opened:
             if opened.width * opened.height > MAX_PIXELS:
                 raise RasterReadError(f"{path.name}: image too large ({opened.width}x{opened.height} pixels)")

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from ..media.discover import is_dicom_file
+from ..media.discover import is_dicom_file, is_lfs_pointer
 from .allow import AllowFile, Suppression, inline_allows
 from .finding import Category, Finding, mask, value_hash
 from .textfile import YAML_SUFFIXES, describe, scan_text, scan_yaml
@@ -25,7 +25,6 @@ from .textfile import YAML_SUFFIXES, describe, scan_text, scan_yaml
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp", ".webp"}
 SKIPPED_FOLDERS = {".git", ".cache", "__pycache__", ".pytest_cache", "node_modules", ".venv"}
 MAX_TEXT_BYTES = 5 * 2**20
-LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
 
 
 @dataclass
@@ -232,7 +231,7 @@ def scan(paths: list[Path], root: Path, *, cache_dir: Path | None = None, ocr: b
             results[rel] = [cannot_verify(rel, f"cannot read this file ({error.strerror})")]
             continue
         report.hashes[rel] = sha
-        if head.startswith(LFS_POINTER) and len(head) <= 1024:  # a checkout without `git lfs pull`
+        if is_lfs_pointer(head[:1025]):  # a checkout without `git lfs pull`
             results[rel] = [cannot_verify(rel, "this is a Git LFS pointer, not the file itself: run "
                                                "'git lfs pull' so the guard can check the real file")]
             continue

@@ -57,3 +57,11 @@ def test_corrupt_image_is_a_conversion_error_naming_the_file(tmp_path):
     (tmp_path / "img" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
     with pytest.raises(ConversionError, match="broken.png"):
         convert_series(series_files(tmp_path / "img"), tmp_path / "cache")
+
+
+def test_git_lfs_pointer_gets_a_clear_error(tmp_path):
+    (tmp_path / "ct").mkdir()
+    (tmp_path / "ct" / "0001.dcm").write_text(
+        "version https://git-lfs.github.com/spec/v1\noid sha256:" + "0" * 64 + "\nsize 524288\n")
+    with pytest.raises(ConversionError, match="Git LFS pointer.*git lfs pull"):
+        convert_series(series_files(tmp_path / "ct"), tmp_path / "cache")

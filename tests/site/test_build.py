@@ -184,3 +184,16 @@ def test_ct_series_get_window_presets_without_duplicating_their_own(repo, tmp_pa
     assert all(len(r.converted.frames) == 3 for r in renditions)
     again, _ = convert_library_media(library.cases, repo.root, tmp_path / "cache", jobs=1)
     assert all(r.converted.from_cache for r in next(iter(again.values())))
+
+
+def test_site_wide_quiz_mode_hides_every_diagnosis(repo, tmp_path):
+    repo.case()
+    normal = generate_site(repo.root, tmp_path / "cache").pages["cases/pneumothorax.md"]
+    quiz = generate_site(repo.root, tmp_path / "cache", quiz_all=True).pages["cases/pneumothorax.md"]
+    assert "## Diagnosis" in normal and "<details" not in normal
+    assert 'title: "Quiz: 25 years, male (X-ray)"' in quiz
+    assert "## Answer" in quiz and '<details class="sg-answer" data-search-exclude>' in quiz
+    # The diagnosis is still in the page, but only inside the closed answer.
+    answer = quiz[quiz.index("## Answer"):]
+    assert "Primary spontaneous pneumothorax" not in quiz[:quiz.index("## Answer")].split("---", 2)[2]
+    assert "Primary spontaneous pneumothorax" in answer
