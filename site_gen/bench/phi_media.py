@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from site_gen.phi.dicom_header import check_dicom, check_header, read_header
+from site_gen.phi.dicom_header import check_dicom, read_header
 from site_gen.phi.finding import Category
 from site_gen.phi.image_metadata import check_image
 from site_gen.phi.ocr import read_words, _squash, check_pixels_text

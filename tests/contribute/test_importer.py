@@ -1,7 +1,6 @@
 """import-dicom on real DICOM exports with patient information (made by code)."""
 from __future__ import annotations
 
-import io
 
 import numpy as np
 import pydicom

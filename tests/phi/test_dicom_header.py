@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-import pydicom
 import pytest
 from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence

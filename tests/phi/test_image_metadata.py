@@ -4,7 +4,6 @@ from __future__ import annotations
 import struct
 
 import numpy as np
-import pytest
 from PIL import Image, PngImagePlugin
 
 from site_gen.phi import image_metadata

@@ -1,33 +1,11 @@
 """The real pre-commit hook, installed in a real Git repository, refuses a commit that adds PHI."""
-import os
 import shutil
-import subprocess
 
 import pytest
 
-from tests.conftest import CASE_YAML, REPO_ROOT, RepoBuilder
+from tests.conftest import CASE_YAML, git
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-
-
-def git(*args, cwd, env):
-    return subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True)
-
-
-@pytest.fixture
-def hooked_repo(tmp_path):
-    builder = RepoBuilder(tmp_path / "repo")
-    builder.user("adoe")
-    shutil.copy(REPO_ROOT / ".pre-commit-config.yaml", builder.root)
-    env = dict(os.environ, PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"), SITE_GEN_CACHE=str(tmp_path / "cache"),
-               GIT_AUTHOR_NAME="Test", GIT_AUTHOR_EMAIL="t@example.invalid",
-               GIT_COMMITTER_NAME="Test", GIT_COMMITTER_EMAIL="t@example.invalid")
-    assert git("init", "-q", "-b", "main", cwd=builder.root, env=env).returncode == 0
-    installed = subprocess.run(["pre-commit", "install"], cwd=builder.root, env=env, capture_output=True, text=True)
-    assert installed.returncode == 0, installed.stderr
-    git("add", ".", cwd=builder.root, env=env)
-    assert git("commit", "-qm", "start", cwd=builder.root, env=env).returncode == 0
-    return builder, env
 
 
 def test_commit_with_patient_name_is_refused_and_clean_case_commits(hooked_repo):

@@ -7,7 +7,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import pytest
 
 from site_gen.model.library import load_library
 from site_gen.site.build import generate_site

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import pytest
 
 from tests.site.conftest import save_artifact
 
