@@ -1,10 +1,13 @@
 """The list of text recognizers and the code that runs them all and merges their spans."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-from site_gen.phi.finding import Span
+from site_gen.phi.finding import Category, Span
 
+from .lexicon import (allowed_geography, drug_names, eponyms, is_english_word, month_lookup, radiology_vocabulary,
+                      word_set)
 from .recognizers.address import AddressRecognizer
 from .recognizers.age import AgeRecognizer
 from .recognizers.base import Recognizer
@@ -36,7 +39,59 @@ def run_all(text: str) -> list[Span]:
     spans: list[Span] = []
     for recognizer in recognizers():
         spans.extend(s for s in recognizer.find(text) if s.end > s.start)
-    return merge(spans)
+    merged = merge(spans)
+    return merge(merged + _repeats(text, spans, merged))
+
+
+_PROPAGATE = (Category.NAME, Category.INSTITUTION, Category.ADDRESS)
+_NAME_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{4,}(?![^\W\d_])")
+
+
+def _repeats(text: str, spans: list[Span], merged: list[Span]) -> list[Span]:
+    """A name found once marks its other mentions in the same text: "DR MAROTTA ... W. MAROTTA
+    AWARE", "transfer to Quartermain 3 ... F-MICU/QUARTERMAIN/CCU".  Only words no dictionary
+    knows (not English, clinical, geography or month words) are carried over."""
+    words: dict[str, Category] = {}
+    lower_source: set[str] = set()
+    for span in spans:
+        if span.category not in _PROPAGATE or span.score < (0.7 if span.category == Category.NAME else 0.6):
+            continue
+        for m in _NAME_WORD.finditer(text, span.start, span.end):
+            lower = m.group(0).lower()
+            if _carried(lower):
+                words.setdefault(lower, span.category)
+                if m.group(0).islower():
+                    lower_source.add(lower)
+    if not words:
+        return []
+    covered = [(s.start, s.end) for s in merged]
+    out = []
+    low = text.lower()
+    for lower, category in words.items():
+        pos = low.find(lower)
+        while pos >= 0:
+            end = pos + len(lower)
+            word = text[pos:end]
+            if not (pos and (low[pos - 1].isalpha())) and not (end < len(low) and low[end].isalpha()) \
+                    and not any(a <= pos < b for a, b in covered) \
+                    and not (word.islower() and lower not in lower_source):  # "Xxxxx" found: not every "xxxxx"
+                out.append(Span(pos, end, category, "repeat", 0.5))
+            pos = low.find(lower, end)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _carried(word: str) -> bool:
+    if not word.strip("x") or is_english_word(word) or word in radiology_vocabulary() or word in drug_names() \
+            or word in allowed_geography() or word in month_lookup():
+        return False
+    return word not in _blocked_words()
+
+
+@lru_cache(maxsize=1)
+def _blocked_words() -> frozenset[str]:
+    return (word_set("never_names_extra") | word_set("stopwords") | word_set("titles") | word_set("credentials")
+            | word_set("relations") | word_set("not_places") | word_set("languages") | eponyms()[0] | eponyms()[1])
 
 
 def merge(spans: list[Span]) -> list[Span]:

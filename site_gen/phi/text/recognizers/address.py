@@ -11,7 +11,7 @@ from site_gen.phi.finding import Category
 
 from ..lexicon import (allowed_geography, alternation, eponyms, is_english_word, place_heads, places,
                        radiology_vocabulary, word_set)
-from .base import Recognizer, case_regime
+from .base import Recognizer, case_regime, contains_digit
 
 _CAP = r"[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’.-]*"
 _WORDISH = r"[\w\u00C0-\u024F][\w\u00C0-\u024F'’.-]*"
@@ -29,6 +29,29 @@ _COMPOUND_ENDINGS = (
     "strasse", "straße", "gasse", "weg", "vej", "veien", "vegen", "gata", "gatan", "gade", "katu", "kuja", "polku",
     "laan", "straat", "gracht", "dijk", "plein", "allee", "platz", "damm", "ufer", "torget", "stien", "tie", "vägen",
     "väg", "braut", "straeti", "stræti", "stræde", "vænget", "utca", "cesta", "ulica", "ulice", "iela", "gatve", "tänav")
+# States that are also cities: "lives in DC"
+_CITY_STATES = frozenset({"dc", "d.c", "washington dc", "washington", "new york", "district of columbia"})
+# "lives at 86036 Rua do Arenque 1634, Goiânia", "drops you off at 74678 midtvollen 130 st.": after an
+# address cue, a house number and what follows it up to the end of the clause
+_CUED_ADDRESS = re.compile(r"\b(?i:lives|live|living|lived|resides|reside|residing|located|address(?:\s+is)?|"
+                           r"drops?\s+you\s+off|mail\s+it|send\s+it|deliver(?:ed)?\s+it|moved)\s+(?i:at|to|is|:)?\s*"
+                           r"(\d{1,6}[A-Za-z]?(?:[ \t]+[^\s,;!?()]+){1,7})")
+# "support Factset in Bjert 6091 in its mission": a postal code after a place name
+_IN_PLACE_CODE = re.compile(r"\b(?i:in|of)\s+((?:[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]+|[a-z\u00C0-\u024F]{3,})(?:[ \t]+"
+                            r"(?:[A-Z\u00C0-\u024F]?[\w\u00C0-\u024F'’-]+)){0,2})[ \t]+(\d{4,5})\s+(?=(?i:in|to|at|and|for)\b)")
+_ADDRESS_CUE_GATE = re.compile(r"liv|resid|locat|address|drop|mail|send|deliver|moved")
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_STATE_GATE = re.compile(r"alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|"
+                         r"hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|"
+                         r"michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|new |north |south |ohio|"
+                         r"oklahoma|oregon|pennsylvania|rhode|tennessee|texas|utah|vermont|virginia|washington|"
+                         r"wisconsin|wyoming")
+_LOWER_TOWN_STATE = re.compile(
+    r"\b([a-z]{4,})(?:,\s*|\s+)(?i:alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|"
+    r"georgia|hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|michigan|"
+    r"minnesota|mississippi|missouri|montana|nebraska|nevada|new hampshire|new jersey|new mexico|new york|"
+    r"north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|rhode island|south carolina|south dakota|"
+    r"tennessee|texas|utah|vermont|virginia|washington|west virginia|wisconsin|wyoming)\b")
 _MILITARY = re.compile(r"\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b", re.I)
 
 
@@ -63,7 +86,7 @@ class AddressRecognizer(Recognizer):
             r"\b(?:" + prefix_alts + r")[ \t]+(?:" + _CAP + r")(?:[ \t]+" + _WORDISH + r"){0,4}?[ \t]+\d{1,5}[A-Za-z]?\b")
         # house number, a street name that is no English word, a number: "28030 Edeby 55"
         self.number_name_number = re.compile(
-            r"(?<![\w/.,:-])(\d{1,6})[ \t]+([A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]+(?:[ \t]+[\w\u00C0-\u024F'’.-]+){0,3}?)[ \t]+\d{1,5}[A-Za-z]?(?![\w/.,:-]|[.,]\d)")
+            r"(?<![\w/.,:-])(\d{1,6})[ \t]+([A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]+(?:[ \t]+[\w\u00C0-\u024F'’.-]+){0,3}?)[ \t]+\d{1,5}[A-Za-z]?(?![\w/,:-]|[.,]\d|\.\w)")
         self.unit = re.compile(r"\b(?:" + unit + r")\.?\s*#?\s*\d{1,5}[A-Za-z]?\b", re.I)
         self.state_zip = re.compile(r"(?:\b(?:" + _US_STATES + r")\.?,?\s+)(\d{4,5}(?:-\d{4})?)(?![\w-])")
         self.zip_context = re.compile(r"\b(?:" + zipctx + r")\b\s*(?:is|:|#)?\s*([A-Za-z]{0,2}[\d][\dA-Za-z -]{1,8}[\dA-Za-z])\b", re.I)
@@ -77,13 +100,14 @@ class AddressRecognizer(Recognizer):
         self.place_after_cue = re.compile(
             r"\b(?P<cue>" + cues + r")\s+(?P<place>(?:[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’.-]*)(?:[\s-]+(?:[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’.-]*)){0,2})",
             re.I)
+        self.languages = word_set("languages")
         self.place_cue_words = word_set("address_cues") | word_set("place_cues_extra")
         self.word_re = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
         self.clinical = word_set("never_names_extra") | word_set("stopwords")
-        self.not_places = word_set("not_places") | self.clinical
+        self.not_places = word_set("not_places") | word_set("languages") | self.clinical
 
     def find(self, text):
-        has_digit = any(c.isdigit() for c in text)
+        has_digit = contains_digit(text)
         regime = case_regime(text)
         street_spans: list[tuple[int, int]] = []
         if has_digit:
@@ -104,6 +128,21 @@ class AddressRecognizer(Recognizer):
                             start = lead.start()
                     street_spans.append((start, m.end()))
                     yield self.span(start, m.end(), score)
+            low = text.lower()
+            for m in (_CUED_ADDRESS.finditer(text) if _ADDRESS_CUE_GATE.search(low) else ()):
+                value = re.split(r"\.(?:\s|$)", m.group(1))[0].rstrip(" .")
+                parts = value.split()
+                if len(parts) < 2 or (parts[1].islower() and is_english_word(parts[1])) or \
+                        parts[1].lower() in self.clinical:
+                    continue  # "lives at 4 weeks post-op", "2 flights of stairs"
+                street_spans.append((m.start(1), m.start(1) + len(value)))
+                yield self.span(m.start(1), m.start(1) + len(value), 0.75)
+            for m in (_IN_PLACE_CODE.finditer(text) if _FOUR_DIGITS.search(text) else ()):
+                words = m.group(1).split()
+                if not re.fullmatch(r"(?:19|20)\d\d", m.group(2)) and \
+                        not any(w.lower() in self.clinical and len(w) > 1 for w in words) and \
+                        not all(is_english_word(w) for w in words):
+                    yield self.span(m.start(1), m.end(2), 0.6)
             for m in self.number_name_number.finditer(text):
                 if self._foreign_street(m.group(2), regime):
                     street_spans.append((m.start(), m.end()))
@@ -128,6 +167,12 @@ class AddressRecognizer(Recognizer):
                 yield from self._address_block(text, street_spans)
         yield from self._places(text, regime)
         yield from self._gazetteer(text, regime)
+        # "this towson maryland's facility": a lower-case town before a state
+        gazetteer = places()
+        low = text.lower()
+        for m in (_LOWER_TOWN_STATE.finditer(text) if _STATE_GATE.search(low) else ()):
+            if m.group(1) in gazetteer and not is_english_word(m.group(1)):
+                yield self.span(m.start(1), m.end(1), 0.6)
 
     def _word_codes(self, text: str):
         """A postal code after a country, state or town: "Sweden 99178", "Aalborg NO 9100"."""
@@ -219,9 +264,10 @@ class AddressRecognizer(Recognizer):
                 bare = w.strip(".'’")
                 if "." in bare:
                     break
-                if not bare or bare.lower() in blocked or bare.lower() in always or bare.lower() in conditional:
-                    break
-                if regime == "cased" and not (bare[0].isupper() and not bare.isupper() or bare.isupper() and len(bare) > 3):
+                if not bare or bare.lower() in blocked or bare.lower() in always:
+                    break  # (a common-name eponym after "lives in" is a town: "LIVES IN HAMPTON")
+                if regime == "cased" and not (bare[0].isupper() and not bare.isupper() or bare.isupper() and len(bare) > 3
+                                              or bare.lower() in _CITY_STATES):
                     break
                 if any(c.isdigit() for c in bare):
                     break
@@ -229,7 +275,7 @@ class AddressRecognizer(Recognizer):
             if not kept:
                 continue
             phrase = " ".join(kept).lower()
-            if phrase in geography or kept[0].lower() in geography:
+            if (phrase in geography or kept[0].lower() in geography) and phrase not in _CITY_STATES:
                 continue
             all_words = all(is_english_word(w) for w in kept)
             if all_words and regime != "cased":
@@ -248,7 +294,7 @@ class AddressRecognizer(Recognizer):
         for w in word_re.finditer(text):
             lower = w.group(0).lower()
             longest = heads.get(lower)
-            if longest is None:
+            if longest is None or lower in self.languages:
                 continue
             end = 0
             if longest > 1:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 from site_gen.phi.finding import Category, Span
@@ -34,8 +35,14 @@ def words_after(text: str, pos: int, count: int = 3, window: int = 60) -> list[s
 
 
 _CASE_WORD = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
 
 
+def contains_digit(text: str) -> bool:
+    return _DIGIT.search(text) is not None
+
+
+@lru_cache(maxsize=64)
 def case_regime(text: str) -> str:
     """'caps' (shouting notes), 'lower' (no capitals used) or 'cased' (capitals carry meaning)."""
     upper = lower = title = 0

@@ -9,7 +9,7 @@ import re
 from site_gen.phi.finding import Category
 
 from ..lexicon import alternation, word_set
-from .base import Recognizer, words_before
+from .base import Recognizer, contains_digit, words_before
 
 _SSN = re.compile(r"(?<![\w-])(\d{3})[- ](\d{2})[- ](\d{4})(?![\w-])")
 _CARD = re.compile(r"(?<![\w-])(?:\d[ -]?){11,18}\d(?![\w-])")
@@ -70,7 +70,7 @@ class IdNumberRecognizer(Recognizer):
     category = Category.ID_NUMBER
 
     def find(self, text):
-        if not any(c.isdigit() for c in text):
+        if not contains_digit(text):
             return
         citation = word_set("citation_cues")
         for m in _SSN.finditer(text):

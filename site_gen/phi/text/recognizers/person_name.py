@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from site_gen.phi.finding import Category
 
@@ -30,9 +31,17 @@ _MEDICAL_SUFFIXES = ("itis", "osis", "oses", "oma", "omas", "emia", "aemia", "ec
                      "form", "cele", "philia", "phobia", "plasia", "trophy", "lysis", "stasis", "uria", "pnea",
                      "pnoea", "cardia", "rrhea", "rrhoea", "esis", "ectasis", "ectasia", "genic", "lith", "ist",
                      "ologist", "ology", "ometer", "metry", "tomy", "phy", "xia", "ema", "oid", "ous", "ids")
-_PAREN_HEAD = re.compile(r"\s*(?:\([^()\n]{1,30}\)\s*)?([^\W\d_]+)")
+_PAREN_HEAD = re.compile(r"[ \t]*(?:\([^()\n]{1,30}\)[ \t]*)?([^\W\d_]+)")
 _SENTENCE_END = re.compile(r"(?:^|[.!?:;\n]|\n\s*[-*•>]+)\s*[\"'(\[]*$")
 _THRESHOLD = 0.62
+_ACRONYM_PLURAL = re.compile(r"[A-Z]{2,}s")
+_CLAUSE_BREAK = re.compile(r"[.!?;\n]")
+_AFTER_SENTENCE = re.compile(r"[.!?]\s+$")
+_POSSESSIVE_RELATION = re.compile(r"['’]s[ \t]+([^\W\d_]+)")
+_LINE_END = re.compile(r"[ \t.]*(?:\n|$)")
+_LEAD_INITIAL = re.compile(r"(?:^|(?<=[\s(\-]))([A-Za-z])\.[ \t]{1,2}$")
+_PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ten", "ter",
+                        "bin", "ibn", "al", "el", "dos", "das", "do", "y", "zu", "af", "av"})
 _LIST_GAP = re.compile(r",\s?(?:and\s|&\s)?|\s(?:and|&)\s")
 # "Danial, can I ...", "Leif, please ...": a name addressed at the start of a sentence
 _VOCATIVE = re.compile(r",\s+(?:can|could|would|will|please|do|did|are|have|i|you|we|thank|thanks|listen|look|come)\b", re.I)
@@ -51,6 +60,20 @@ class _Tok:
     index: int = 0
 
 
+def bare_name_ok(lower: str) -> bool:
+    """Not a geography word (a state that is also a name is lifted only by a title or role)."""
+    return _bare(lower) not in allowed_geography()
+
+
+@lru_cache(maxsize=16384)
+def _bare(lower: str) -> str:
+    """The word without a possessive ending: "smith's" -> "smith"."""
+    return _POSSESSIVE.sub("", lower)
+
+
+_POSSESSIVE = re.compile(r"(?:'s|’s|')$")
+
+
 class PersonNameRecognizer(Recognizer):
     name = "person_name"
     category = Category.NAME
@@ -62,7 +85,9 @@ class PersonNameRecognizer(Recognizer):
         self.roles = word_set("roles")
         self.cues = word_set("name_cues")
         self.followers = word_set("name_followers")
-        self.never = word_set("never_names_extra") | word_set("stopwords")
+        self.strong_followers = word_set("name_followers_strong")
+        self._cased = False
+        self.never = word_set("never_names_extra") | word_set("stopwords") | word_set("languages")
         self.heads = word_set("eponym_heads")
         self.org_heads = word_set("organisation_heads")
         self.journal_words = word_set("journal_words")
@@ -77,6 +102,7 @@ class PersonNameRecognizer(Recognizer):
                                       "visited by", "discussed with", "call me", "starring", "directed by",
                                       "written by", "founded by", "founders", "says", "ask for", "asked for"})
         self.role_first = frozenset(r.split()[-1] for r in self.roles)
+        self.split_words = word_set("stopwords") | self.relations | self.role_first
         self.note_verbs = word_set("note_verbs")
         self.drugs = drug_names()
         nameness("load")  # load the trigram table with the other data, not on the first unknown word
@@ -87,12 +113,18 @@ class PersonNameRecognizer(Recognizer):
     # ---- per-word scoring -------------------------------------------------
     def _base(self, word: str, lower: str) -> float:
         table = names()
-        bare = re.sub(r"(?:'s|’s|')$", "", lower)
-        if bare in self.never or bare in month_lookup() or bare in allowed_geography() or bare in self.credentials \
+        bare = _bare(lower)
+        if bare in allowed_geography() and bare not in self.never:
+            info = table.get(bare)
+            return 0.25 if info is not None and info.first >= 11 and " " not in bare else 0.0  # "NURSE VIRGINIA"
+        if bare in self.never or bare in month_lookup() or bare in self.credentials \
                 or bare in self.titles or bare in self.role_first or bare in self.relations:
             return 0.0
         if any(part in self.never for part in bare.split("-")):
             return 0.0
+        if len(bare) > 3 and bare.endswith("s") and (bare[:-1] in self.never or bare[:-1] in self.role_first) \
+                or _ACRONYM_PLURAL.fullmatch(word):
+            return 0.0  # "EMTs", "MDIs", "RNs", "TVs": plurals of shorthand
         info = table.get(lower) or table.get(bare)
         if info is None and "-" in bare:
             parts = bare.split("-")
@@ -107,16 +139,20 @@ class PersonNameRecognizer(Recognizer):
         if info is not None:
             freq = max(info.first, info.surname)
             if word_like or bare in radiology_vocabulary():
+                if info.first >= 14 and bare not in radiology_vocabulary():
+                    return 0.45  # "JOHN STATES", "Frank": very common first names that are also words
                 return 0.35 if freq >= 14 else 0.25
             return 0.85 if freq >= 10 else 0.7
         if len(bare) < 3 or not bare.replace("-", "").replace("'", "").isalpha():
             return 0.0
-        if bare.endswith(_MEDICAL_SUFFIXES) or bare in radiology_vocabulary():
+        if bare in radiology_vocabulary():
             return 0.05
+        shape = nameness(bare)
+        if bare.endswith(_MEDICAL_SUFFIXES) and shape < 0.05:
+            return 0.05  # "Alvir", "Bergqvist" look like names, "acyclovir", "dentist" do not
         # unknown word: possibly a name the US lists lack.  Letter trigrams learned from the name
         # lists against the English/drug word lists say how name-like it looks ("Dzhambek" vs
         # "diuresing"); capitalisation is weighed in _shape_factor.
-        shape = nameness(bare)
         if not bare.isascii():
             return 0.66 if shape > -0.5 else 0.45
         if shape >= 0.8:
@@ -127,7 +163,7 @@ class PersonNameRecognizer(Recognizer):
 
     def _soft_blocked(self, toks: list[_Tok], i: int, text: str) -> bool:
         """Eponyms and radiology words: safe unless a title says otherwise."""
-        lower = re.sub(r"(?:'s|’s|')$", "", toks[i].lower)
+        lower = _bare(toks[i].lower)
         parts = lower.split("-")
         always, conditional = eponyms()
         vocab = radiology_vocabulary()
@@ -137,9 +173,9 @@ class PersonNameRecognizer(Recognizer):
             # "Smith fracture", "Colles and Smith fractures", "Baker's cyst", "Hill-Sachs lesion"
             for j in range(i + 1, min(i + 4, len(toks))):
                 nxt = toks[j].lower
-                if nxt in self.heads or re.sub(r"(?:'s|’s|')$", "", nxt) in self.heads:
+                if nxt in self.heads or _bare(nxt) in self.heads:
                     return True
-                nxt_parts = re.sub(r"(?:'s|’s|')$", "", nxt).split("-")
+                nxt_parts = _bare(nxt).split("-")
                 if not all(p in always or p in conditional or p == "and" for p in nxt_parts):
                     break
             prev = toks[i - 1].lower if i else ""
@@ -179,20 +215,30 @@ class PersonNameRecognizer(Recognizer):
     def find(self, text):
         yield from self._dicom_names(text)
         yield from self._dotted_initials(text)
-        toks = [_Tok(m.start(), m.end(), m.group(0), m.group(0).lower()) for m in _WORD.finditer(text)]
+        toks = self._tokens(text)
         if not toks:
             return
         regime = self._regime(toks)
+        self._cased = regime == "cased"
         # speaker labels of a dialogue, kept when one of them is a listed first name
         labels = {m.start(1): m.group(1).lower() for m in _SPEAKER.finditer(text)} if ":" in text else {}
         table = names()
-        if labels and any((info := table.get(w)) is not None and info.first >= 11 for w in labels.values()):
+        if len(labels) > 1 and any((info := table.get(w)) is not None and (info.first >= 11 or info.first >= 7 and not info.word)
+                                   for w in labels.values()):
             self._speakers = labels
         else:
             self._speakers = {}
         for i, tok in enumerate(toks):
             glued = tok.start > 0 and text[tok.start - 1].isdigit()
-            tok.initial = len(tok.text) == 1 and tok.text.isupper() and not glued
+            tok.initial = len(tok.text) == 1 and tok.text.isupper() and not glued and \
+                not (tok.text in "AIUWP" and text[tok.end:tok.end + 1] != ".")  # "A PRIEST", "I DON'T", "FAIR U/O", "S/P"
+            if len(tok.text) == 1 and tok.text.islower() and tok.text not in "aixolr" and 0 < i < len(toks) - 1 and \
+                    text[toks[i - 1].end:tok.start] == " " and text[tok.end:toks[i + 1].start] in (" ", ". ") and \
+                    toks[i - 1].text.islower() and toks[i + 1].text.islower() and \
+                    (prev_info := table.get(toks[i - 1].lower)) is not None and not prev_info.word and \
+                    prev_info.first >= 4 and (next_info := table.get(toks[i + 1].lower)) is not None and \
+                    not next_info.word and next_info.surname >= 8:
+                tok.initial = True  # "codey m ross", "emidio p lombardo"
             # "2U REG", "6Livf", "10mg": a word glued to a number is a unit or shorthand
             base = 0.0 if glued else self._base(tok.text, tok.lower)
             if tok.lower == "st" and not re.match(r"\.?[ \t]+[A-Z]", text[tok.end:tok.end + 3]):
@@ -203,13 +249,46 @@ class PersonNameRecognizer(Recognizer):
                 # "DR TYRO", "Dr. Foley", "Dr.King": after a title any word is a name
                 title = toks[i - 1].text
                 ambiguous = title.lower() in ("ms", "miss", "doctor", "doctors") and not title[0].isupper()
-                if len(tok.text) >= 2 and tok.lower not in self.not_after_title and tok.text[0].isalpha() \
+                # "Dr Will Cole": a stop word that opens a Titlecase name
+                opens_name = tok.text.istitle() and i + 1 < len(toks) and toks[i + 1].text.istitle() and \
+                    text[tok.end:toks[i + 1].start] == " " and table.get(toks[i + 1].lower) is not None
+                if len(tok.text) >= 2 and (tok.lower not in self.not_after_title or opens_name) and tok.text[0].isalpha() \
                         and not ambiguous and not (title.lower() == "ms" and (title.isupper() or tok.text.isupper())) \
                         and (tok.text[0].isupper() or regime != "cased"):
                     base = max(base, 0.5)
             tok.base = base
             tok.score = base * self._shape_factor(tok, text, regime) if base > 0 else base
+            if 0 < base < 0.5 and tok.text[:1].isupper() and not tok.text.isupper() and len(tok.text) >= 3:
+                info = table.get(_bare(tok.lower))
+                if info is not None and info.first >= 9 and bare_name_ok(tok.lower) and \
+                        not _SENTENCE_END.search(text[max(0, tok.start - 6):tok.start]):
+                    # "give Belle his address", "supportive to pt, John.": a common first name
+                    # capitalised mid-sentence, all the more where the writer seldom capitalises
+                    tok.score = max(tok.score, 0.5 if regime == "cased" else 0.6)
         yield from self._groups(toks, text, regime)
+
+    def _tokens(self, text: str) -> list[_Tok]:
+        """Words; a hyphen compound with a function, relation or role word in it is split
+        ("son Rob-who states", "DAUGHTER-KRISSY", "GRAND DAUGHTER-LUCI")."""
+        if "-" not in text:
+            return [_Tok(m.start(), m.end(), m.group(0), m.group(0).lower()) for m in _WORD.finditer(text)]
+        toks = []
+        split_words = self.split_words
+        for m in _WORD.finditer(text):
+            word = m.group(0)
+            if "-" in word:
+                parts = word.split("-")
+                if len(parts) > 1 and any(p.lower() in split_words for p in parts) and \
+                        all(len(p) >= 3 for p in parts if p.lower() not in split_words) and \
+                        not all(p.lower() in split_words for p in parts) and word.lower() not in self.relations:
+                    pos = m.start()
+                    for part in parts:
+                        if part:
+                            toks.append(_Tok(pos, pos + len(part), part, part.lower()))
+                        pos += len(part) + 1
+                    continue
+            toks.append(_Tok(m.start(), m.end(), word, word.lower()))
+        return toks
 
     def _after_title(self, toks: list[_Tok], i: int, text: str) -> bool:
         prev = toks[i - 1]
@@ -230,8 +309,8 @@ class PersonNameRecognizer(Recognizer):
     @staticmethod
     def _shape_factor(tok: _Tok, text: str, regime: str) -> float:
         word = tok.text
-        known = names().get(re.sub(r"(?:'s|’s|')$", "", tok.lower)) is not None
-        if not known and not (word[0].isupper() and not word.isupper() and regime == "cased"):
+        known = names().get(_bare(tok.lower)) is not None
+        if not known and not (word[0].isupper() and not word.isupper() and regime in ("cased", "lower")):
             # unknown words count only as Titlecase in cased text; in CAPS or lower-case notes
             # they are mostly abbreviations and typos
             return 0.15
@@ -252,6 +331,14 @@ class PersonNameRecognizer(Recognizer):
 
     def _joinable(self, text: str, a: _Tok, b: _Tok) -> bool:
         gap = text[a.end:b.start]
+        if self._cased and a.text[:1].isupper() and b.text.islower() and b.lower not in _PARTICLES:
+            return False  # "Järvilehto began writing": a verb after a name is not part of it
+        if self._cased and a.text.islower() and b.text[:1].isupper() and a.lower not in _PARTICLES:
+            return False  # "reach Rob"
+        if b.lower in self.strong_followers and not b.text[:1].isupper() | a.text.isupper():
+            return False
+        if b.lower in self.strong_followers and a.text.isupper() and b.text.isupper():
+            return False  # "JOHN STATES", "MAROTTA AWARE"
         if gap in (" ", "  ", ". ", ".", " . ") and (gap.strip() != "." or a.initial or b.initial or len(a.text) <= 2):
             return True
         if gap == ", " and a.base >= 0.5 and b.base >= 0.5 and a.text[0].isupper() and b.text[0].isupper():
@@ -272,8 +359,16 @@ class PersonNameRecognizer(Recognizer):
                 continue
             # grow a group of adjacent name-like words / initials
             j = i
-            while j + 1 < n and (toks[j + 1].base != 0 or toks[j + 1].initial) and self._joinable(text, toks[j], toks[j + 1]):
-                j += 1
+            while j + 1 < n:
+                nxt = toks[j + 1]
+                if (nxt.base != 0 or nxt.initial) and self._joinable(text, toks[j], nxt):
+                    j += 1
+                elif nxt.lower in _PARTICLES and nxt.text.islower() and j + 2 < n and toks[j].text[:1].isupper() and \
+                        toks[j + 2].text[:1].isupper() and toks[j + 2].base > 0 and toks[j].base > 0 and \
+                        text[toks[j].end:nxt.start] == " " and text[nxt.end:toks[j + 2].start] == " ":
+                    j += 2  # "Willemine ten Pas", "Ludwig van Dam"
+                else:
+                    break
             group = toks[i:j + 1]
             i = j + 1
             # trim initials that do not touch a real word, and blocked words at the edges
@@ -283,17 +378,30 @@ class PersonNameRecognizer(Recognizer):
             evidence = self._evidence(toks, text, group)
             if evidence < 1.0 and (self._organisation(toks, text, group[-1]) or self._journal(toks, group)):
                 continue
+            listed_eponym = False
             if any(t.base < 0 for t in words):
-                if evidence < 1.0:  # only a title makes "Dr. Hill" a name
-                    continue
+                unblocked = self._eponym_in_name(toks, text, group)
+                if unblocked:
+                    for t in words:
+                        if t.base < 0:
+                            t.base, t.score = 0.35, 0.35
+                elif evidence < 1.0:  # only a title makes "Dr. Hill" a name
+                    if regime == "cased" and len(words) == 1 and words[0].text[:1].isupper() \
+                            and not words[0].text.isupper() and not self._head_follows(toks, group):
+                        listed_eponym = True  # "founders: Kónya, Becker and Vasquez" (rescued by a list only)
+                    else:
+                        continue
             best = max(max(t.score for t in words), 0.0)
+            if listed_eponym:
+                pending.append((group, 0.0))
+                continue
             if best <= 0 and evidence < 1.0:
                 continue
-            namey = [t for t in words if t.score >= 0.3]
+            namey = [t for t in words if t.score >= 0.3 or (t.base >= 0.3 and t.text[:1].isupper() and regime == "cased")]
             bonus = 0.2 * max(0, len(namey) - 1)
             total = best + evidence + bonus
             # the reported span: from the first to the last name-ish word (initials included)
-            keep = [t for t in group if t.initial or t.base > 0 or (t.base < 0 and evidence >= 1.0)]
+            keep = [t for t in group if t.initial or t.base > 0 or (t.base < 0 and (evidence >= 1.0 or listed_eponym))]
             while keep and keep[0].initial and len(keep) > 1 and keep[0] is group[0] and evidence < 1.0 and not self._joinable(text, keep[0], keep[1]):
                 keep.pop(0)
             if not keep:
@@ -311,12 +419,48 @@ class PersonNameRecognizer(Recognizer):
             changed = False
             for item in list(pending):
                 keep, total = item
-                if any(strength >= 0.85 and self._listed(text, keep, other) for other, strength in found):
+                known = all(names().get(_bare(t.lower)) is not None for t in keep if not t.initial)
+                support = [strength for other, strength in found
+                           if strength >= (0.7 if known else 0.85) and self._listed(text, keep, other)]
+                if support:
                     pending.remove(item)
-                    found.append((keep, total + 0.5))
+                    found.append((keep, max(total + 0.5, min(support))))
                     changed = True
+        for a, b in zip(pending, pending[1:]):
+            if a[1] > 0 and b[1] > 0 and a[1] + b[1] >= 0.75 and self._listed(text, a[0], b[0]) and \
+                    (a[0][0].base >= 0.45 or b[0][0].base >= 0.45) and \
+                    all(t.base >= 0.35 and len(t.text) >= 4 for t in a[0] + b[0] if not t.initial):
+                found.extend([(a[0], a[1] + 0.3), (b[0], b[1] + 0.3)])  # "Usamov and Bowers were"
         for keep, total in found:
+            lead = _LEAD_INITIAL.search(text, max(0, keep[0].start - 6), keep[0].start)
+            if lead:  # "s. roberto rrt", "CARAFATE-W. MAROTTA": the initial belongs to the name
+                yield self.span(lead.start(1), keep[-1].end, min(0.99, 0.5 + total / 4))
+                continue
             yield self.span(keep[0].start, keep[-1].end, min(0.99, 0.5 + total / 4))
+
+    def _head_follows(self, toks: list[_Tok], group: list[_Tok]) -> bool:
+        """An eponym head within three words after the group ("Becker and Duchenne dystrophy")."""
+        for k in range(group[-1].index + 1, min(group[-1].index + 4, len(toks))):
+            if _bare(toks[k].lower) in self.heads and toks[k].lower not in ("and", "-", "/"):
+                return True
+        return False
+
+    def _eponym_in_name(self, toks: list[_Tok], text: str, group: list[_Tok]) -> bool:
+        """"Miklós Hajdu": a blocked eponym next to a common first name, with no head word after
+        and no eponym before, is a person ("Arnold Chiari malformation" keeps its head word)."""
+        words = [t for t in group if not t.initial]
+        if len(words) < 2 or self._head_follows(toks, group):
+            return False
+        vocab = radiology_vocabulary()
+        if any(t.base < 0 and _bare(t.lower) in vocab for t in words):
+            return False  # "Cine Short Axis": a radiology word, not an eponym
+        table = names()
+        for t in words:
+            if t.base >= 0:
+                info = table.get(_bare(t.lower))
+                if t.base >= 0.6 and (info is None or not info.word) and t.text[:1].isupper():
+                    return True
+        return False
 
     @staticmethod
     def _listed(text: str, a: list[_Tok], b: list[_Tok]) -> bool:
@@ -348,10 +492,11 @@ class PersonNameRecognizer(Recognizer):
         elif before and before[-1] in self.cues | {"patient", "pt", "name", "patient name"} and re.fullmatch(r"\s*:\s*", gap_before or ""):
             evidence += 0.5  # a label: "Patient: John Smith"
         elif len(before) >= 2 and before[-2] in {"named", "call", "calls", "called", "call"} and before[-1] in {"him", "her", "me", "them", "it"}:
-            evidence += 0.5  # "She named him Frank"
+            # "She named him Frank", "people call me višeslav": whatever follows is the name
+            evidence += 1.0 if re.fullmatch(r"[ \t]{1,2}", gap_before or "") else 0.5
         elif self._coordinated(toks, text, idx):
             evidence += 0.5
-        else:
+        elif not _CLAUSE_BREAK.search(gap_before or ""):
             for size in (3, 2, 1):
                 phrase = " ".join(before[-size:])
                 if len(before) >= size and phrase in self.strong_cues:
@@ -366,18 +511,44 @@ class PersonNameRecognizer(Recognizer):
         after = toks[lidx + 1] if lidx + 1 < len(toks) else None
         if len(group) == 1 and _SENTENCE_END.search(text[max(0, first.start - 6):first.start]):
             if _VOCATIVE.match(text, last.end):
-                evidence += 0.4
+                evidence += 0.5
             elif first.start in self._speakers and len(self._speakers) > 1:
-                evidence += 0.3  # dialogue: "Halldór: What a wife. | Matthew: Remember me"
+                evidence += 0.6  # dialogue: "Halldór: What a wife. | Matthew: Remember me"
+        line_start = text.rfind("\n", 0, first.start) + 1
+        line_end = text.find("\n", last.end)
+        line_end = len(text) if line_end < 0 else line_end
+        if (line_start > 0 and not text[line_start:first.start].strip(" \t-*>") or
+                _AFTER_SENTENCE.search(text, line_start, first.start)) \
+                and not text[last.end:line_end].strip(" \t.,") and not text[line_end:].strip() and len(group) <= 3:
+            evidence += 0.4  # a name alone on the last line: a sign-off ("SUSAN")
+        if any(t.lower in _PARTICLES and t.text.islower() for t in group[1:-1]) and group[0].text[:1].isupper() \
+                and group[-1].text[:1].isupper():
+            evidence += 0.35  # "Geertruida van Dam", "Ludwig ten Pas": a particle between two capitalised words
+        if after is not None and after.lower in ("and", "&") and last.index + 2 < len(toks) and \
+                toks[last.index + 2].lower in self.titles and self._namelike(first, text):
+            evidence += 0.5  # "BEA TURA AND DRS JOSEPH AND ROBBINSON AWARE", "Smith and Dr Jones"
+        if after is not None and after.lower in ("family", "families") and max(t.base for t in group) >= 0.7 and re.fullmatch(r"[ \t]{1,2}", text[last.end:after.start]):
+            evidence += 0.4  # "KEEP ROMERO FAMILY AWARE"
+        possessive = _POSSESSIVE_RELATION.match(text, max(0, last.end - 2)) if after is not None else None
+        if possessive:
+            rel = possessive.group(1).lower()
+            if rel in self.relations:
+                evidence += 0.6  # "roberto's daughter"
         if after is not None:
             gap_after = text[last.end:after.start]
-            if after.lower in self.credentials and re.fullmatch(r"[\s,]{1,3}", gap_after) and (after.text.isupper() or text.islower()) \
+            signoff = _LINE_END.match(text, after.end) is not None
+            if after.lower in self.credentials and re.fullmatch(r"[\s,]{1,3}", gap_after) and (after.text.isupper() or text.islower() or signoff) \
                     and not (len(group) == 1 and first.lower in self.note_verbs):
                 evidence += 0.8  # "Jean Hudson, RN"; not "PLEASE SEE MD NOTES"
+            elif after.lower in self.strong_followers and re.fullmatch(r"\s{1,2}", gap_after):
+                info = names().get(_bare(last.lower))
+                # "Alvir spent", "MAROTTA AWARE"; "social: bill called" (a common first name, any case)
+                evidence += 0.6 if len(group) == 1 and info is not None and info.first >= 11 and \
+                    last.text.islower() else 0.4
             elif after.lower in self.followers and re.fullmatch(r"\s{1,2}", gap_after):
                 evidence += 0.2
         # "J. Smith", "E WELSH": an initial joined to a listed name ("L NARE", "R LE" are sides)
-        if any(t.initial and t.text not in "LR" for t in group) and any(t.base >= 0.5 for t in group if not t.initial):
+        if any(t.initial and t.text not in "LR" for t in group) and any(t.base >= 0.35 for t in group if not t.initial):
             evidence += 0.3
         elif any(t.initial and text[t.end:t.end + 2] == ". " and t.text not in "RL" and
                  re.search(r"(?:^|[\s(])$", text[max(0, t.start - 1):t.start]) for t in group[:-1]) and \
@@ -389,7 +560,7 @@ class PersonNameRecognizer(Recognizer):
     def _verbish(self, tok: _Tok, text: str) -> bool:
         """After a relation word, an ordinary word that is no common first name is what the relative
         did, not who they are: "wife said", "SON SEEMS", "daughter present" (but "son Rob", "son bill")."""
-        bare = re.sub(r"(?:'s|’s|')$", "", tok.lower)
+        bare = _bare(tok.lower)
         info = names().get(bare)
         if info is not None and info.first >= 9:
             return False
@@ -398,11 +569,17 @@ class PersonNameRecognizer(Recognizer):
     def _pair_bonus(self, group: list[_Tok]) -> float:
         """A known first name next to a known surname ("John Smith", "Smith John"): a name."""
         words = [t for t in group if not t.initial and t.base > 0]
+        group = [t for t in group if t.initial or t.base > 0]
         if len(words) < 2:
             return 0.0
         table = names()
-        infos = [table.get(re.sub(r"(?:'s|’s|')$", "", t.lower)) for t in words]
+        infos = [table.get(_bare(t.lower)) for t in words]
+        middle = any(t.initial for t in group[1:-1])
         for a, b, ia, ib in zip(words, words[1:], infos, infos[1:]):
+            if a.text.islower() and b.text.islower() and ia and \
+                    (not ia.word and ia.first >= (4 if middle else 7) or ia.first >= 11) and \
+                    ((ib and not ib.word and ib.surname >= 7) or (ib is None and nameness(b.lower) >= 0.3)):
+                return 0.55  # "eva kleist lives", "olga krylova's", "codey m ross": a lower-case full name
             if not (ia and ib):
                 continue
             cased = a.text[0].isupper() and b.text[0].isupper()

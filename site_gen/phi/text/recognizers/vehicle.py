@@ -6,7 +6,7 @@ import re
 from site_gen.phi.finding import Category
 
 from ..lexicon import alternation
-from .base import Recognizer
+from .base import Recognizer, contains_digit
 
 _VIN = re.compile(r"\b[A-HJ-NPR-Z0-9]{17}\b")
 _VIN_VALUES = {**{str(d): d for d in range(10)},
@@ -31,7 +31,7 @@ class VehicleRecognizer(Recognizer):
             r"((?-i:[A-Z0-9]{1,4}(?:[ -]?[A-Z0-9]{1,4}){1,3}))\b", re.I)
 
     def find(self, text):
-        if not any(c.isdigit() for c in text):
+        if not contains_digit(text):
             return
         for m in _VIN.finditer(text):
             value = m.group(0)
