@@ -27,7 +27,8 @@ def _read_lines(name: str) -> list[str]:
     path = DATA_DIR / name
     opener = gzip.open if name.endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8") as fh:
-        return [line.strip() for line in fh if line.strip() and not line.startswith("#")]
+        lines = fh.read().splitlines()  # one read: the word lists hold hundreds of thousands of lines
+    return [line for line in map(str.strip, lines) if line and not line.startswith("#")]
 
 
 @lru_cache(maxsize=1)
@@ -57,9 +58,13 @@ def alternation(key: str) -> str:
 @lru_cache(maxsize=1)
 def names() -> dict[str, NameInfo]:
     table: dict[str, NameInfo] = {}
+    shared: dict[tuple[str, str, str], NameInfo] = {}  # a few hundred distinct values for 250k names
     for line in _read_lines("names.tsv.gz"):
         name, first, surname, word = line.split("\t")
-        table[name] = NameInfo(int(first), int(surname), word == "1")
+        info = shared.get((first, surname, word))
+        if info is None:
+            info = shared[(first, surname, word)] = NameInfo(int(first), int(surname), word == "1")
+        table[name] = info
     return table
 
 
