@@ -127,8 +127,7 @@ class SiteGenerator:
         return self.env.get_template(template).render(
             link=link, case_src=case_src, user_src=user_src, site_name=self.site_name,
             system_labels=self.systems, modality_labels=self.modalities, users=self.library.users,
-            slugify=slugify, position_labels=POSITION_LABELS, display_title=self.display_title,
-            is_quiz=self.is_quiz, **context)
+            slugify=slugify, position_labels=POSITION_LABELS, display_title=self.display_title, **context)
 
     def is_quiz(self, case: Case) -> bool:
         return case.quiz or self.quiz_all
