@@ -1,7 +1,6 @@
 """site-gen check [CASES]: schema, patient information and completeness in one run, before pushing."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -15,6 +14,8 @@ def register(commands) -> None:
     parser.add_argument("--min-score", type=int, default=0, metavar="N",
                         help="also fail when a case's completeness is below N (0-100)")
     parser.add_argument("--no-ocr", action="store_true", help="skip reading text burned into images (faster)")
+    parser.add_argument("--no-cache", action="store_true", help="check every file again (no cached result is "
+                        "read or written)")
     parser.set_defaults(run=run)
 
 
@@ -35,8 +36,8 @@ def run(args) -> int:
     if not folders:
         return fail_usage("check", "no case to check (give a case folder under cases/)")
     library = load_library(root, only=folders)
-    cache_dir = Path(os.environ.get("SITE_GEN_CACHE", root / ".cache" / "site-gen"))
-    phi = scan(folders, root, cache_dir=cache_dir, ocr=not args.no_ocr)
+    from ..cache import cache_dir as trusted_cache
+    phi = scan(folders, root, cache_dir=None if args.no_cache else trusted_cache(root), ocr=not args.no_ocr)
     failed = False
     low = []
     for folder in folders:

@@ -62,7 +62,7 @@ def test_results_are_cached_by_content(tmp_path):
 
 def test_inline_allow_suppresses_only_its_line(tmp_path):
     write(tmp_path / "cases/c1/case.yml",
-          "a: Seen by John Smith  # phi: allow fictional name in a quiz question\n"
+          "a: Seen by John Smith  # phi: allow NAME: fictional name in a quiz question\n"
           "b: Seen by Mary Jones\n")
     report = scan([tmp_path / "cases"], tmp_path, cache_dir=None)
     assert [f.line for f in report.findings] == [2]
