@@ -336,8 +336,10 @@ def check_text(text: str, rel: str, *, kind: str = "text") -> TextCheck:
         hits += _hits_markdown(analysed)
 
     unique: dict[tuple[int, str], _Hit] = {}
-    for hit in hits:
-        unique.setdefault((hit.start, hit.span.category.value), hit)
+    for hit in hits:  # the same place found twice: keep the longer reading
+        key = (hit.start, hit.span.category.value)
+        if key not in unique or hit.end > unique[key].end:
+            unique[key] = hit
     hits = sorted(unique.values(), key=lambda h: (h.start, h.span.category.value))
     if root is not None:
         allowed = _allowed_ranges(root, text, rel)
