@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from . import EXIT_OK, EXIT_PROBLEMS, fail_usage, repository_root
 
@@ -23,6 +22,7 @@ def run(args) -> int:
     from ..contribute.completeness import score
     from ..model.library import CASE_FILE, load_library
     from ..model.yamlsource import load_yaml
+    from ..phi.report import finding_lines
     from ..phi.scanner import scan
     from .validate import case_folders
 
@@ -55,8 +55,8 @@ def run(args) -> int:
             print("  case file and images: OK")
         if findings:
             print(f"  patient information: {len(findings)} possible identifier{'s' if len(findings) != 1 else ''}")
-            for finding in findings:
-                print(f"    {finding.location()}: {finding.category.value} ({finding.detector}): {finding.message}")
+            for line in finding_lines(findings, phi.masked_names):  # masked names, frames grouped
+                print(f"    {line}")
         else:
             print("  patient information: none found")
         print(f"  completeness: {result.score}/100")

@@ -25,7 +25,7 @@ from ..model.library import load_library
 from ..model.yamlsource import safe_load_limited
 from ..phi.finding import printable
 from . import codeowners, gitutil
-from .pull_request_files import Change, changed_files, check_files  # noqa: F401  (Change: public)
+from .pull_request_files import changed_files, check_files
 from .registry import EDITORIAL_FIELDS
 
 AUTHOR_VARIABLES = ("SITE_GEN_PR_AUTHOR", "GITHUB_ACTOR")

@@ -9,7 +9,8 @@
 * `.phi-allow.yml` (exemptions from the guard) only from an editor: an approval is not enough,
   since a pull request can change after it was approved.
 * `.gitattributes` only from an editor, never under a published folder (export-ignore hides
-  files from the review, filters and encodings change what is checked out).
+  files from the review, filters and encodings change what is checked out); no `.gitignore`
+  under a published folder (it hides files from the hooks that a local build still publishes).
 * The tools, the checks and the site's configuration (site_gen/, .github/workflows/, hooks,
   mkdocs.yml, .ci/, pyproject.toml) only with an editor as author or approver.
 
@@ -19,6 +20,7 @@ are seen exactly as they are.
 from __future__ import annotations
 
 import subprocess
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,7 +83,15 @@ def _ignored(root: Path, paths: list[str]) -> set[str]:
 
 
 def is_published(path: str) -> bool:
-    return path.split("/")[0] in PUBLISHED_FOLDERS or path in PUBLISHED_FILES
+    """Under a published folder or a published file, in any capitals (macOS and Windows disks
+    do not tell `Cases/` from `cases/`)."""
+    top = path.split("/")[0].casefold()
+    return top in PUBLISHED_FOLDERS or path.casefold() in PUBLISHED_FILES
+
+
+def _same_on_disk(path: str) -> str:
+    """How a case-insensitive, normalising disk (macOS, Windows) sees a path."""
+    return unicodedata.normalize("NFC", path).casefold()
 
 
 def generated_reason(path: str) -> str | None:
@@ -105,6 +115,7 @@ def check_files(root: Path, changes: list[Change], *, author_is_editor: bool, ed
     present = [c for c in changes if c.status != "D"]
     for change in present:
         kind = LINK_MODES.get(change.new_mode)
+        # (a link anywhere from a member, or in a published folder from anyone)
         if kind and (is_published(change.path) or not author_is_editor):
             problems.append(f"{shown(change.path)}: this is {kind}; the guard and the build refuse links: commit "
                             "the file itself")
@@ -126,26 +137,29 @@ def check_files(root: Path, changes: list[Change], *, author_is_editor: bool, ed
         parts = path.split("/")
         for depth in range(1, len(parts) + 1):
             prefix = "/".join(parts[:depth])
-            spellings.setdefault(prefix.casefold(), set()).add(prefix)
+            spellings.setdefault(_same_on_disk(prefix), set()).add(prefix)
     reported: set[str] = set()
     for change in present:
         parts = change.path.split("/")
         for depth in range(1, len(parts) + 1):
             prefix = "/".join(parts[:depth])
-            others = sorted(spellings.get(prefix.casefold(), set()) - {prefix})
-            if others and prefix.casefold() not in reported:
-                reported.add(prefix.casefold())
+            others = sorted(spellings.get(_same_on_disk(prefix), set()) - {prefix})
+            if others and _same_on_disk(prefix) not in reported:
+                reported.add(_same_on_disk(prefix))
                 problems.append(f"{shown(prefix)}: differs from {shown(others[0])} only in capitals; on macOS and "
                                 "Windows one would replace the other: rename one of them")
     for change in changes:
-        name = change.path.rsplit("/", 1)[-1]
-        if change.path == ALLOW_FILE and not author_is_editor:
+        name = change.path.rsplit("/", 1)[-1].casefold()
+        if _same_on_disk(change.path) == ALLOW_FILE and not author_is_editor:
             problems.append(f"{ALLOW_FILE}: only editors grant exemptions from the patient-information guard; "
                             "ask an editor to add the entry in their own pull request (an approval is not enough)")
         elif name == ".gitattributes" and (is_published(change.path) or not author_is_editor):
             problems.append(f"{shown(change.path)}: .gitattributes changes what is checked out and reviewed; only "
                             "editors may change it, and never inside a published folder")
-        elif change.path.startswith(TOOL_PATHS) and not editor_ok:
+        elif name == ".gitignore" and is_published(change.path) and change.status != "D":
+            problems.append(f"{shown(change.path)}: a .gitignore inside a published folder hides files from the "
+                            "checks that a build would still publish; remove it")
+        elif _same_on_disk(change.path).startswith(TOOL_PATHS) and not editor_ok:
             problems.append(f"{shown(change.path)}: changes to the tools, checks or site configuration need an "
                             "editor as author or approver")
     return problems

@@ -49,9 +49,12 @@ def mkdocs_config(root: Path) -> dict:
     path = root / "mkdocs.yml"
     if not path.is_file():
         return {}
+    from ..model.yamlsource import compose_limited
     try:
-        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        text = path.read_text(encoding="utf-8")
+        compose_limited(text)  # refuses alias bombs and nesting that would crash the reader below
+        config = yaml.load(text, Loader=_TolerantLoader) or {}
+    except (yaml.YAMLError, OSError, UnicodeDecodeError, RecursionError):
         return {}
     return config if isinstance(config, dict) else {}
 

@@ -2,32 +2,27 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 
 import pytest
 
 from site_gen.cli import main
-from tests.conftest import CASE_YAML
+from tests.conftest import CASE_YAML, git, git_env
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
-def git(*args, cwd):
-    return subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.invalid", *args], cwd=cwd,
-                          capture_output=True, text=True)
-
-
 def test_review_lists_the_allows_a_pull_request_uses(repo, tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("SITE_GEN_CACHE", str(tmp_path / "cache"))
-    git("init", "-q", "-b", "main", cwd=repo.root)
-    git("add", ".", cwd=repo.root)
-    git("commit", "-qm", "start", cwd=repo.root)
+    env = git_env(tmp_path)
+    monkeypatch.setenv("SITE_GEN_CACHE", env["SITE_GEN_CACHE"])
+    git("init", "-q", "-b", "main", cwd=repo.root, env=env)
+    git("add", ".", cwd=repo.root, env=env)
+    git("commit", "-qm", "start", cwd=repo.root, env=env)
     text = CASE_YAML.replace(
         "discussion: Primary spontaneous pneumothorax occurs in tall young men without lung disease.",
         "discussion: Seen by John Smith.  # phi: allow NAME: fictional quiz name, as Mary Jones said")
     repo.case(slug="allowed", text=text)
-    git("add", ".", cwd=repo.root)
-    git("commit", "-qm", "case with an allow", cwd=repo.root)
+    git("add", ".", cwd=repo.root, env=env)
+    git("commit", "-qm", "case with an allow", cwd=repo.root, env=env)
     code = main(["--root", str(repo.root), "review", "main~1..main"])
     out = capsys.readouterr().out
     assert "(1 allowed)" in out

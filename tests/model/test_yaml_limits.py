@@ -1,7 +1,5 @@
 """YAML that would hang or crash a reader is refused quickly with a clear message: in validate,
 check-phi and the build, and wherever else the tools read YAML from the repository."""
-import subprocess
-import sys
 import time
 
 import pytest
@@ -11,6 +9,7 @@ from site_gen.model.yamlsource import YamlLimitError, parse_yaml, safe_load_limi
 from site_gen.phi.finding import Category
 from site_gen.phi.scanner import scan
 from site_gen.site.build import generate_site
+from tests.conftest import run_site_gen
 
 
 def alias_bomb() -> str:
@@ -25,10 +24,6 @@ def alias_bomb() -> str:
     return text
 
 
-def run_cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "site_gen", *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=120)
-
 
 def test_an_alias_bomb_is_refused_quickly_everywhere(repo):
     repo.case(text=alias_bomb())
@@ -38,7 +33,7 @@ def test_an_alias_bomb_is_refused_quickly_everywhere(repo):
     with pytest.raises(YamlLimitError):
         safe_load_limited(alias_bomb())
 
-    validate = run_cli("validate", cwd=repo.root)
+    validate = run_site_gen("validate", cwd=repo.root)
     assert validate.returncode == 1 and "aliases (*name)" in validate.stdout and "Traceback" not in validate.stderr
     report = scan([repo.root / "cases"], repo.root)
     refused = [f for f in report.findings if f.category == Category.CANNOT_VERIFY]
@@ -57,7 +52,7 @@ def test_deep_nesting_is_refused_without_crashing(tmp_path, text):
     (tmp_path / "cases/deep").mkdir(parents=True)
     (tmp_path / "cases/deep/case.yml").write_text(text)
     for command in (["validate"], ["check-phi", "--no-cache", "cases"]):
-        done = run_cli(*command, cwd=tmp_path)
+        done = run_site_gen(*command, cwd=tmp_path)
         assert done.returncode == 1, (command, done.stderr[-500:])
         assert "nested" in done.stdout + done.stderr and "Traceback" not in done.stderr
 
@@ -71,5 +66,5 @@ def test_recursive_aliases_and_ordinary_anchors():
 def test_a_huge_yaml_file_is_refused_not_read(tmp_path):
     (tmp_path / "cases/big").mkdir(parents=True)
     (tmp_path / "cases/big/case.yml").write_text("title: x\n" + "# " + "a" * 70 + "\n" * 1 + ("n: 1\n" * 600_000))
-    done = run_cli("validate", cwd=tmp_path)
+    done = run_site_gen("validate", cwd=tmp_path)
     assert done.returncode == 1 and "too large" in done.stdout

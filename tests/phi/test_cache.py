@@ -5,19 +5,14 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 from site_gen.cache import cache_dir
-from site_gen.phi.scanner import engine_version, scan
+from site_gen.phi.scanner import scan
 from site_gen.site.build import generate_site
-from tests.conftest import CASE_YAML, REPO_ROOT, git, git_env
+from tests.conftest import CASE_YAML, REPO_ROOT, git, git_env, run_site_gen
 
 PHI_CASE = CASE_YAML.replace("Sudden right-sided", "Mr John Smith, MRN 12345678, has sudden right-sided")
 
-
-def run_cli(*args, cwd, env=None):
-    return subprocess.run([sys.executable, "-m", "site_gen", *args], capture_output=True, text=True, cwd=cwd,
-                          env=env)
 
 
 def test_a_committed_guard_cache_has_no_effect_in_a_fresh_clone(repo, tmp_path):
@@ -40,7 +35,7 @@ def test_a_committed_guard_cache_has_no_effect_in_a_fresh_clone(repo, tmp_path):
         run_env.pop("SITE_GEN_CACHE", None)
         if setting:
             run_env["SITE_GEN_CACHE"] = setting
-        done = run_cli("check-phi", "cases", cwd=clone, env=run_env)
+        done = run_site_gen("check-phi", "cases", cwd=clone, env=run_env)
         assert done.returncode == 1 and "cases/pneumothorax/case.yml:9:" in done.stdout, done.stderr
         assert "0 unchanged since the last check" in done.stderr
         if setting:
@@ -107,7 +102,7 @@ def test_refusals_are_never_cached_and_no_cache_bypasses_everything(repo, tmp_pa
     second = scan([repo.root / "cases"], repo.root, cache_dir=cache)
     assert second.cached == first.files - 1  # everything but the refused file
     env = dict(os.environ, SITE_GEN_CACHE=str(tmp_path / "other-cache"))
-    done = run_cli("check-phi", "--no-cache", "cases", cwd=repo.root, env=env)
+    done = run_site_gen("check-phi", "--no-cache", "cases", cwd=repo.root, env=env)
     assert done.returncode == 1 and not (tmp_path / "other-cache").exists()
-    done = run_cli("check", "--no-cache", "--no-ocr", "cases/pneumothorax", cwd=repo.root, env=env)
+    done = run_site_gen("check", "--no-cache", "--no-ocr", "cases/pneumothorax", cwd=repo.root, env=env)
     assert not (tmp_path / "other-cache").exists()

@@ -2,8 +2,6 @@
 the repository, linked case folders and non-files are refused by all three; hidden and
 cache-named folders inside a case are checked too."""
 import os
-import subprocess
-import sys
 
 import pytest
 
@@ -12,13 +10,10 @@ from site_gen.model.problems import ProblemsFound
 from site_gen.phi.finding import Category
 from site_gen.phi.scanner import scan
 from site_gen.site.build import generate_site
-from tests.conftest import CASE_YAML, write_png
+from tests.conftest import CASE_YAML, run_site_gen, write_png
 
 PHI_TEXT = "Seen by John Smith, MRN 12345678, on 12/03/2024.\n"
 
-
-def run_cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "site_gen", *args], capture_output=True, text=True, cwd=cwd)
 
 
 def refused(report, rel):
@@ -42,7 +37,7 @@ def test_a_case_folder_that_is_a_link_is_refused_everywhere(repo, tmp_path, wher
     assert library.cases == [] and any("symbolic link to a folder" in p.message for p in library.problems)
     with pytest.raises(ProblemsFound):
         generate_site(repo.root)
-    validate = run_cli("validate", "cases/pneumothorax", cwd=repo.root)
+    validate = run_site_gen("validate", "cases/pneumothorax", cwd=repo.root)
     assert validate.returncode == 1 and "symbolic link" in validate.stdout
 
 
@@ -96,6 +91,6 @@ def test_takedown_of_a_linked_case_says_what_to_do(repo, tmp_path):
     repo.case()
     os.rename(repo.root / "cases/pneumothorax", elsewhere)
     os.symlink(elsewhere, repo.root / "cases/pneumothorax")
-    done = run_cli("takedown", "pneumothorax", "--reason", "phi", "--editor", "adoe", cwd=repo.root)
+    done = run_site_gen("takedown", "pneumothorax", "--reason", "phi", "--editor", "adoe", cwd=repo.root)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "is a symbolic link" in done.stderr and "git rm cases/pneumothorax" in done.stderr

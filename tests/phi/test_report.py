@@ -3,40 +3,31 @@ report lines, repeated per-frame findings are one line, SARIF marks the identifi
 its fingerprints cannot be matched by hashing candidate values."""
 import hashlib
 import json
-import subprocess
-import sys
 
 from site_gen.phi import report as formats
 from site_gen.phi.finding import Category, Finding
 from site_gen.phi.scanner import ScanReport, scan
+from tests.conftest import run_site_gen, write_text
 
 
-def write(path, text):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
-
-
-def run_cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "site_gen", *args], capture_output=True, text=True, cwd=cwd)
 
 
 def test_file_names_holding_a_name_are_masked_in_every_format(tmp_path):
-    write(tmp_path / "cases/c1/Smith_John_report.md", "Seen by Mary Jones on 12/03/2024.\n")
+    write_text(tmp_path / "cases/c1/Smith_John_report.md", "Seen by Mary Jones on 12/03/2024.\n")
     result = scan([tmp_path / "cases"], tmp_path, cache_dir=None)
     assert any(f.detector == "file-name" for f in result.findings)
     outputs = [formats.as_text(result), formats.as_json(result), formats.as_sarif(result)]
     for output in outputs:
         assert "Smith" not in output and "John" not in output and "Mary" not in output
     assert "cases/c1/Xxxxx_Xxxx_xxxxxx.md:1:9: NAME" in outputs[0]
-    cli = run_cli("check-phi", "--no-cache", "--format", "json", cwd=tmp_path)
+    cli = run_site_gen("check-phi", "--no-cache", "--format", "json", cwd=tmp_path)
     assert "Smith" not in cli.stdout + cli.stderr and cli.returncode == 1
 
 
 def test_a_newline_in_a_file_name_cannot_forge_report_lines(tmp_path):
     forged = "x.md\ncases/c1/case.yml:1:1: NAME (person_name): all clear\n"
-    write(tmp_path / "cases/c1" / forged, "Seen by John Smith.\n")
-    done = run_cli("check-phi", "--no-cache", cwd=tmp_path)
+    write_text(tmp_path / "cases/c1" / forged, "Seen by John Smith.\n")
+    done = run_site_gen("check-phi", "--no-cache", cwd=tmp_path)
     lines = done.stdout.splitlines()
     assert done.returncode == 1
     assert not any(line.startswith("cases/c1/case.yml") for line in lines)
@@ -44,10 +35,10 @@ def test_a_newline_in_a_file_name_cannot_forge_report_lines(tmp_path):
 
 
 def test_a_path_over_4_kb_gives_a_clean_message(tmp_path):
-    done = run_cli("check-phi", "cases/" + "a" * 5000, cwd=tmp_path)
+    done = run_site_gen("check-phi", "cases/" + "a" * 5000, cwd=tmp_path)
     assert done.returncode == 2 and "too long" in done.stderr and "Traceback" not in done.stderr
     deep = "/".join(["b" * 200] * 25)
-    done = run_cli("check-phi", deep, cwd=tmp_path)
+    done = run_site_gen("check-phi", deep, cwd=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
 
 
@@ -67,7 +58,7 @@ def test_the_same_finding_on_many_frames_is_one_line():
 
 def test_sarif_marks_the_identifier_and_its_fingerprint_says_nothing_about_it(tmp_path):
     def sarif_for(name: str, date: str) -> dict:
-        write(tmp_path / "cases/c1/notes.md", f"Findings are normal.\nSeen by {name} on {date} in clinic.\n")
+        write_text(tmp_path / "cases/c1/notes.md", f"Findings are normal.\nSeen by {name} on {date} in clinic.\n")
         return json.loads(formats.as_sarif(scan([tmp_path / "cases"], tmp_path, cache_dir=None)))
 
     first = sarif_for("John Smith", "12/03/2024")
