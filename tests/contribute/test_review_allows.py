@@ -23,7 +23,7 @@ def test_review_lists_the_allows_a_pull_request_uses(repo, tmp_path, capsys, mon
     repo.case(slug="allowed", text=text)
     git("add", ".", cwd=repo.root, env=env)
     git("commit", "-qm", "case with an allow", cwd=repo.root, env=env)
-    code = main(["--root", str(repo.root), "review", "main~1..main"])
+    code = main(["--root", str(repo.root), "review", "main~1..main", "--contact-sheet", str(tmp_path / "sheet.png")])
     out = capsys.readouterr().out
     assert "(1 allowed)" in out
     assert "cases/allowed/case.yml:29: inline allow NAME: fictional quiz name" in out
