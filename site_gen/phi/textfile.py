@@ -282,8 +282,9 @@ def _hits_yaml(root: yaml.Node, text: str) -> list[_Hit]:
             continue
         value, offsets = scalar_view(node, text)
         view, inner = markdown_view(blank_pragma_heads(value))
-        if node.style is None and view == text[start:end] and "\n" not in text[start:end]:
-            continue  # a one-line plain value: the raw pass saw exactly this
+        source = text[start:end]
+        if "\n" not in source and (source == view or (node.style in ("'", '"') and source[1:-1] == view)):
+            continue  # a one-line value written as it reads: the raw pass saw exactly this
         hits.extend(_mapped(_analyze(view), compose(offsets, inner)))
     return hits
 
