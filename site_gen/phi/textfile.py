@@ -157,7 +157,7 @@ def _allowed_ranges(root: yaml.Node, source: str, rel: str) -> list[tuple[int, i
     ranges = []
     for where, node in _value_nodes(root):
         for rule in rules:
-            if not any(fnmatch.fnmatchcase(where, name) or where.startswith(name + "[]") for name in rule.fields):
+            if where not in rule.fields:  # the field itself; what it holds is covered by _scalars below
                 continue
             for scalar in _scalars(node):
                 start, end = scalar.start_mark.index, scalar.end_mark.index
