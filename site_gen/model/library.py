@@ -14,6 +14,7 @@ from typing import Iterable
 from ..media.discover import series_files
 from . import schema
 from .case import Case, User
+from .case_ids import used_case_ids
 from .problems import Problem
 from .yamlsource import YamlDocument, load_yaml
 
@@ -27,6 +28,7 @@ class Library:
     cases: list[Case] = field(default_factory=list)
     users: dict[str, User] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    case_ids: dict[int, list[Path]] = field(default_factory=dict)  # id: -> case folders using it
 
     def case(self, slug: str) -> Case | None:
         return next((c for c in self.cases if c.slug == slug), None)
@@ -50,6 +52,7 @@ def load_library(root: Path, only: Iterable[Path] | None = None) -> Library:
     library = Library(root=root)
     library.users = _load_users(root, library.problems)
     case_dirs = _case_folders(root, library.problems)
+    library.case_ids = used_case_ids(root)
     selected = set(p.resolve() for p in only) if only is not None else None
     for folder in case_dirs:
         if selected is not None and folder.resolve() not in selected:
@@ -132,6 +135,12 @@ def _load_case(root: Path, folder: Path, library: Library) -> Case | None:
 
 def _check_case(case: Case, doc: YamlDocument, library: Library) -> list[Problem]:
     problems = []
+    others = [f for f in library.case_ids.get(case.case_id, []) if f.resolve() != case.folder.resolve()]
+    if case.case_id is not None and others:
+        free = max(library.case_ids) + 1
+        problems.append(doc.problem(("id",), f"case number {case.case_id} is also used by "
+                                    f"'{_rel(library.root, others[0])}'; every case needs its own number "
+                                    f"(the next free one is {free})"))
     age = case.age
     if isinstance(age, int) and age >= 18 and age % 5:
         problems.append(doc.problem(("patient", "age"), "round adult ages to the nearest 5 years "
