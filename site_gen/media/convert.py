@@ -85,14 +85,12 @@ def _content_digest(series: SeriesFiles) -> str:
     return digest.hexdigest()
 
 
-def series_key(series: SeriesFiles, window: tuple[float, float] | None, content: str | None = None,
-               extras: bool = False) -> str:
+def series_key(series: SeriesFiles, window: tuple[float, float] | None, content: str | None = None) -> str:
     digest = hashlib.sha256()
-    options = {"v": CONVERTER_VERSION, "format": WEB_FORMAT, "q": WEB_QUALITY,
-               "max": MAX_SIDE, "window": window, "kind": series.kind}
-    if extras:
-        options.update(thumb=THUMB_SIDE, thumb_q=THUMB_QUALITY, values=VALUES_LEVEL)
-    digest.update(json.dumps(options).encode())
+    digest.update(json.dumps({"v": CONVERTER_VERSION, "format": WEB_FORMAT, "q": WEB_QUALITY,
+                              "max": MAX_SIDE, "window": window, "kind": series.kind,
+                              "thumb": THUMB_SIDE, "thumb_q": THUMB_QUALITY, "values": VALUES_MAX_SIDE,
+                              "levels": VALUE_LEVELS}).encode())
     digest.update((content or _content_digest(series)).encode())
     return digest.hexdigest()
 
@@ -108,17 +106,22 @@ def convert_renditions(series: SeriesFiles, cache_root: Path,
     lacks, and decoding each slice once for all the missing windows.  The first one also
     carries the thumbnails, the cine frame time and the 16-bit values."""
     content = _content_digest(series)
-    keys = [series_key(series, window, content, extras=index == 0) for index, window in enumerate(windows)]
+    keys = [series_key(series, window, content) for window in windows]
     results: list[ConvertedSeries | None] = []
     missing = []
+    stale: set[int] = set()
     for index, key in enumerate(keys):
         folder = cache_root / "media" / key[:2] / key
         meta_path = folder / "meta.json"
-        if meta_path.is_file():
-            results.append(_from_meta(key, folder, json.loads(meta_path.read_text()), from_cache=True))
+        meta = json.loads(meta_path.read_text()) if meta_path.is_file() else None
+        # The first rendition carries the extras; the same window rendered as a preset does not.
+        if meta is not None and (index > 0 or "thumbs" in meta):
+            results.append(_from_meta(key, folder, meta, from_cache=True))
         else:
             results.append(None)
             missing.append(index)
+            if meta is not None:
+                stale.add(index)
     if not missing:
         return results  # type: ignore[return-value]
     works = []
@@ -131,6 +134,8 @@ def convert_renditions(series: SeriesFiles, cache_root: Path,
         for index, work, meta in zip(missing, works, metas):
             (work / "meta.json").write_text(json.dumps(meta))
             folder = cache_root / "media" / keys[index][:2] / keys[index]
+            if index in stale:  # rendered before as a preset, now needed with its extras
+                shutil.rmtree(folder, ignore_errors=True)
             try:
                 os.replace(work, folder)  # atomic: a half-written entry is never seen as cached
             except OSError:

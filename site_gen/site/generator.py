@@ -304,8 +304,7 @@ class SiteGenerator:
         settings = self.people
         self.env.globals["contact_link"] = lambda user: contact_link(user, settings)
         # The case number, not the folder name: a quiz case's folder name may be its answer.
-        self.env.globals["report_link"] = lambda case: report_link(
-            "case " + case_address(case, self.is_quiz(case)), settings)
+        self.env.globals["report_link"] = lambda case: report_link(case_address(case, self.is_quiz(case)), settings)
         self.env.globals["privacy_src"] = "privacy.md"
 
     def _finder(self, site: GeneratedSite) -> None:

@@ -126,3 +126,16 @@ def test_wide_ranging_values_are_spread_over_4096_levels(tmp_path):
     offset, step = value_scale(values)
     assert offset == 0 and step == pytest.approx(32767 / (VALUE_LEVELS - 1))
     assert value_scale(np.array([[-1024.0, 3071.0]])) == (-1024.0, 1.0)
+
+
+def test_a_window_cached_as_a_preset_gets_its_extras_when_it_becomes_the_series_own(tmp_path):
+    from site_gen.media.convert import convert_renditions
+
+    write_slice(tmp_path / "ct" / "0.dcm", np.full((8, 8), 1000))
+    found = series_files(tmp_path / "ct")
+    _, preset = convert_renditions(found, tmp_path / "cache", [None, (-600.0, 1500.0)])
+    assert not preset.thumbs
+    [own] = convert_renditions(found, tmp_path / "cache", [(-600.0, 1500.0)])
+    assert own.key == preset.key and own.thumbs and own.values and not own.from_cache
+    [again] = convert_renditions(found, tmp_path / "cache", [(-600.0, 1500.0)])
+    assert again.from_cache and again.thumbs == own.thumbs
