@@ -19,12 +19,12 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from pyrage import x25519
 
 from site_gen.cli import main
 from tests.conftest import CASE_YAML, REPO_ROOT, RepoBuilder
 from tests.people.fake_github import FakeGitHub
-from tests.site.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.people.helpers import age_key
+from tests.site.conftest import browser  # noqa: F401  (fixture: Debian's headless Chromium)
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
@@ -42,13 +42,6 @@ class Library:
                                  "--identity", str(identity), *extra], capture_output=True, text=True,
                                 env=dict(os.environ, PYTHONPATH=str(REPO_ROOT)))
         return result.returncode, result.stdout, result.stderr
-
-
-def _age_key(folder: Path, name: str) -> tuple[Path, str]:
-    identity = x25519.Identity.generate()
-    path = folder / f"{name}.key"
-    path.write_text(f"{identity}\n")
-    return path, str(identity.to_public())
 
 
 def _add(root: Path, username: str, public: str, *extra: str) -> None:
@@ -77,10 +70,10 @@ def library(tmp_path_factory):
     repo = RepoBuilder(base / "repo")
     root = repo.root
     keys: dict[str, Path] = {}
-    keys["board"], board_public = _age_key(keys_dir, "board")
+    keys["board"], board_public = age_key(keys_dir, "board")
     (root / "users" / "editors.recipients").write_text(f"{board_public}\n")
     for name, extra in (("adoe", ()), ("open", ()), ("shy", ("--no-contact",)), ("private", ("--contact-via", "copy"))):
-        keys[name], public = _age_key(keys_dir, name)
+        keys[name], public = age_key(keys_dir, name)
         _add(root, name, public, *extra)
     # A member whose key is an SSH key, who copies the editors.
     subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", str(keys_dir / "careful")], check=True)
@@ -106,20 +99,10 @@ def library(tmp_path_factory):
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="install the test extras: pip install -e .[test]")
-    assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM}: run bash .ci/install"
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page(chromium, library):
+def page(browser, library):
     """A page recording every request and every Content-Security-Policy violation."""
-    context = chromium.new_context(viewport={"width": 1200, "height": 1000})
+    context = browser.new_context(viewport={"width": 1200, "height": 1000})
     page = context.new_page()
     page.requests = []
     page.on("request", lambda request: page.requests.append(request.url))
@@ -242,8 +225,8 @@ def test_opted_out_members_have_no_form(page, library):
     assert _own_violations(page) == []
 
 
-def test_without_scripts_nothing_can_be_sent(chromium, library):
-    context = chromium.new_context(java_script_enabled=False)
+def test_without_scripts_nothing_can_be_sent(browser, library):
+    context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(library.url + "contributors/open/")
     page.locator("details.sg-contact__box summary").click()

@@ -13,8 +13,7 @@ from pyrage import x25519
 
 from site_gen.people.leaks import scan_site
 from site_gen.people.statistics import case_table, member_table
-from site_gen.site.build import generate_site
-from tests.conftest import CASE_YAML, REPO_ROOT
+from tests.conftest import REPO_ROOT
 
 REPORT = "https://forms.example.net/phi?case={case}"
 
