@@ -56,3 +56,16 @@ def test_scan_names_file_and_line_never_the_address(tmp_path):
     assert found == ["cases/x/index.html:3: an e-mail address", "search/search_index.json:1: an e-mail address"]
     assert "jane" not in " ".join(found)
 
+
+
+def test_the_sealing_script_is_known_but_a_changed_copy_is_not(tmp_path):
+    from site_gen.people.contact import sealing_script
+    script = sealing_script()  # holds the words of the age armor: code, not a message
+    site = tmp_path / "site"
+    (site / "assets" / "case-library").mkdir(parents=True)
+    (site / "assets" / "case-library" / "seal.js").write_bytes(script)
+    assert scan_site(site) == []
+    (site / "assets" / "case-library" / "seal.js").write_bytes(script + b"\n")
+    (site / "assets" / "case-library" / "copy.js").write_bytes(script)
+    assert sorted(str(leak).split(":")[0] for leak in scan_site(site)) == \
+        ["assets/case-library/copy.js", "assets/case-library/seal.js"]

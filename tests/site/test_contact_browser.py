@@ -1,4 +1,5 @@
-"""Sealed messages in a real headless Chromium, opened again by `site-gen users inbox`.
+"""Sealed messages (site_gen.people.contact) in a real headless Chromium (the `browser`
+fixture of tests/site/conftest.py), opened again by `site-gen users inbox`.
 
 A small library with members who chose differently is built with MkDocs and served on
 localhost under a strict Content-Security-Policy (script-src 'self': no inline script, no
@@ -24,7 +25,6 @@ from site_gen.cli import main
 from tests.conftest import CASE_YAML, REPO_ROOT, RepoBuilder
 from tests.people.fake_github import FakeGitHub
 from tests.people.helpers import age_key
-from tests.site.conftest import browser  # noqa: F401  (fixture: Debian's headless Chromium)
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
