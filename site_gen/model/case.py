@@ -129,7 +129,9 @@ class User:
     public: list[str] = field(default_factory=list)
     email: str | None = None          # ASCII-armored age message; never the address itself
     key: str | None = None            # the member's own recipient (age1... or SSH public key)
-    contact: bool = True              # other members may contact them through the relay
+    contact: bool = True              # readers may send them sealed messages (site_gen.people.contact)
+    contact_via: str = "issue"        # issue (the Git host's issue form) | copy (shown for copying)
+    contact_copy_editors: bool = False  # messages are sealed to the editors' keys too
     newsletter: bool = False          # opt-in
     role: str = "member"              # member | editor
     systems: list[str] = field(default_factory=list)  # systems an editor covers (empty: all)
@@ -143,6 +145,8 @@ class User:
                    city=data.get("city"), institution=data.get("institution"),
                    public=list(data.get("public", [])), email=data.get("email"), key=data.get("key"),
                    contact=bool(data.get("contact", True)), newsletter=bool(data.get("newsletter", False)),
+                   contact_via=data.get("contact_via", "issue"),
+                   contact_copy_editors=bool(data.get("contact_copy_editors", False)),
                    role=data.get("role", "member"), systems=list(data.get("systems", [])),
                    status=data.get("status", "active"),
                    strikes=[Strike(case=s["case"], reason=s["reason"], date=str(s["date"]))

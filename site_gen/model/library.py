@@ -87,6 +87,8 @@ def _load_users(root: Path, problems: list[Problem]) -> dict[str, User]:
         problems.extend(found)
         if not found:
             users[path.stem] = User.from_data(doc.data)
+    from ..people.registry import duplicate_usernames  # MALLORY next to mallory
+    problems.extend(duplicate_usernames(list(folder.glob("*.yml")), lambda p: _rel(root, p)))
     return users
 
 

@@ -7,6 +7,7 @@ address in plain text anywhere in a profile, comments included.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +17,13 @@ from ..model.case import User
 from ..model.problems import Problem
 from ..model.yamlsource import YamlDocument
 from . import crypto
+from .addresses import find_addresses
 
 USERS_DIR = "users"
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../site_gen/data/user.schema.json"
-# An e-mail address anywhere in text (also used to check the built site).
-EMAIL_IN_TEXT = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b")
 FIELD_ORDER = ("username", "first_name", "surname", "title", "position", "country", "city",
-               "institution", "public", "key", "contact", "newsletter", "email",
+               "institution", "public", "key", "contact", "contact_via", "contact_copy_editors",
+               "newsletter", "email",
                "role", "systems", "status", "strikes")
 # Kept by the editors: a member may not change them in their own profile.
 EDITORIAL_FIELDS = ("role", "systems", "status", "strikes")
@@ -30,6 +31,38 @@ EDITORIAL_FIELDS = ("role", "systems", "status", "strikes")
 
 def profile_path(root: Path, username: str) -> Path:
     return root / USERS_DIR / f"{username}.yml"
+
+
+def username_key(name: str) -> str:
+    """Two usernames are the same member when their keys are equal: the Git host ignores case,
+    and Unicode compatibility forms (full-width letters and the like) read as the same letters."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+
+
+def same_username(root: Path, username: str) -> str | None:
+    """The existing profile's username that equals `username` regardless of case, if any."""
+    folder = root / USERS_DIR
+    wanted = username_key(username)
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        if username_key(path.stem) == wanted:
+            return path.stem
+    return None
+
+
+def duplicate_usernames(paths: list[Path], rel) -> list[Problem]:
+    """Profiles whose usernames differ only in case or Unicode form (MALLORY next to mallory):
+    the Git host would take them for one account, and their pages would share an address."""
+    first: dict[str, Path] = {}
+    problems = []
+    for path in sorted(paths, key=lambda p: (username_key(p.stem), p.stem)):
+        key = username_key(path.stem)
+        if key in first:
+            problems.append(Problem(rel(path), 0, 0, f"this username is already taken by {rel(first[key])}: "
+                                    "usernames are the same whatever their case (as on the Git host); "
+                                    "keep one profile"))
+        else:
+            first[key] = path
+    return problems
 
 
 def check_profile(doc: YamlDocument, text: str) -> list[Problem]:
@@ -40,9 +73,9 @@ def check_profile(doc: YamlDocument, text: str) -> list[Problem]:
         if crypto.ARMOR_BEGIN in line:
             in_armor = True
         if not in_armor:
-            found = EMAIL_IN_TEXT.search(line)
+            found = find_addresses(line)
             if found:
-                problems.append(Problem(doc.path, number, found.start() + 1,
+                problems.append(Problem(doc.path, number, found[0][1],
                                         "this looks like an e-mail address in plain text: addresses are kept "
                                         "only encrypted (site-gen users add or users email writes them); remove it"))
         if crypto.ARMOR_END in line:
@@ -108,6 +141,7 @@ def user_as_data(user: User) -> dict[str, Any]:
     return {"username": user.username, "first_name": user.first_name, "surname": user.surname,
             "title": user.title, "position": user.position, "country": user.country,
             "city": user.city, "institution": user.institution, "public": user.public,
-            "key": user.key, "contact": user.contact, "newsletter": user.newsletter,
+            "key": user.key, "contact": user.contact, "contact_via": user.contact_via,
+            "contact_copy_editors": user.contact_copy_editors, "newsletter": user.newsletter,
             "role": user.role, "systems": user.systems, "status": user.status,
             "strikes": [{"case": s.case, "reason": s.reason, "date": s.date} for s in user.strikes]}

@@ -19,7 +19,7 @@ from .config import CaseLibraryConfig
 
 log = logging.getLogger("mkdocs.plugins.case-library")
 ASSET_DIR = "assets/case-library"
-ASSETS = ("stack.js", "finder.js", "site.js", "case-library.css")
+ASSETS = ("stack.js", "finder.js", "site.js", "case-library.css", "contact.js", "contact.css")
 
 
 def place_media(media: dict[str, Path], site_dir: Path) -> None:
