@@ -14,6 +14,7 @@ from typing import Iterable
 from ..media.discover import series_files
 from . import schema
 from .case import Case, User
+from .profile import check_profile
 from .problems import Problem
 from .yamlsource import YamlDocument, load_yaml
 
@@ -82,7 +83,6 @@ def _load_users(root: Path, problems: list[Problem]) -> dict[str, User]:
         if not found and doc.data["username"] != path.stem:
             found.append(doc.problem(("username",), f"the username must match the file name "
                                      f"('{path.stem}')"))
-        from ..people.registry import check_profile  # keys and plain e-mail addresses
         found.extend(check_profile(doc, path.read_text(encoding="utf-8")))
         problems.extend(found)
         if not found:
