@@ -155,7 +155,7 @@ def takedown(root: Path, slug: str, reason: str, editor: str, *, today: datetime
     result.changed.append(LOG.as_posix())
     if (root / codeowners.CODEOWNERS).is_file():
         try:
-            codeowners.write(root, codeowners.generate(load_library(root)))
+            codeowners.write(root, codeowners.generate(load_library(root, only=[])))
             result.changed.append(codeowners.CODEOWNERS.as_posix())
         except codeowners.NoEditors:
             pass
