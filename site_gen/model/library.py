@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..media.discover import series_files
 from . import schema
@@ -45,19 +45,22 @@ def find_root(start: Path) -> Path:
     return start
 
 
-def load_library(root: Path, only: Iterable[Path] | None = None) -> Library:
-    """Read and check users/ and cases/. `only` limits case checks to some case folders."""
+def load_library(root: Path, only: Iterable[Path] | None = None, *,
+                 progress: Callable[[int, int], None] | None = None) -> Library:
+    """Read and check users/ and cases/. `only` limits case checks to some case folders;
+    `progress(done, total)` is called after each case (site_gen.progress shows it)."""
     root = root.resolve()
     library = Library(root=root)
     library.users = _load_users(root, library.problems)
     case_dirs = _case_folders(root, library.problems)
     selected = set(p.resolve() for p in only) if only is not None else None
-    for folder in case_dirs:
-        if selected is not None and folder.resolve() not in selected:
-            continue
+    chosen = [f for f in case_dirs if selected is None or f.resolve() in selected]
+    for done, folder in enumerate(chosen, start=1):
         case = _load_case(root, folder, library)
         if case is not None:
             library.cases.append(case)
+        if progress:
+            progress(done, len(chosen))
     library.cases.sort(key=lambda c: c.title.lower())
     return library
 
