@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .window import parse_window
+
 DEFAULT_LICENCE = "CC BY-NC-SA 4.0"
 
 
@@ -17,7 +19,7 @@ class Series:
     plane: str | None = None
     sequence: str | None = None
     key_images: list[int] = field(default_factory=list)
-    window: tuple[float, float] | None = None  # (centre, width) override
+    window: tuple[float, float] | None = None  # (centre, width) override, from fields or shorthand
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> "Series":
@@ -25,7 +27,7 @@ class Series:
         return cls(path=data["path"], caption=data["caption"], source=data["source"],
                    licence=data["licence"], plane=data.get("plane"), sequence=data.get("sequence"),
                    key_images=list(data.get("key_images", [])),
-                   window=(float(window["center"]), float(window["width"])) if window else None)
+                   window=parse_window(window) if window is not None else None)
 
 
 @dataclass
