@@ -112,10 +112,17 @@ class Case:
 
 @dataclass
 class Strike:
-    """A takedown of one of the member's cases (recorded by `site-gen takedown`)."""
+    """A takedown of one of the member's cases or series (recorded by `site-gen takedown`)."""
     case: str
     reason: str          # phi | copyright | other
     date: str            # YYYY-MM-DD
+    series: str | None = None          # the series taken down, when not the whole case
+    guard_passed: bool | None = None   # phi: did the guard pass the material? (None: not recorded)
+
+    @property
+    def counts_towards_suspension(self) -> bool:
+        """Patient information the guard would have refused: the contributor got past a warning."""
+        return self.reason == "phi" and self.guard_passed is not True
 
 
 @dataclass
@@ -147,7 +154,8 @@ class User:
                    contact=bool(data.get("contact", True)), newsletter=bool(data.get("newsletter", False)),
                    role=data.get("role", "member"), systems=list(data.get("systems", [])),
                    status=data.get("status", "active"),
-                   strikes=[Strike(case=s["case"], reason=s["reason"], date=str(s["date"]))
+                   strikes=[Strike(case=s["case"], reason=s["reason"], date=str(s["date"]),
+                                   series=s.get("series"), guard_passed=s.get("guard_passed"))
                             for s in data.get("strikes", [])])
 
     @property
@@ -165,7 +173,8 @@ class User:
 
     @property
     def phi_strikes(self) -> int:
-        return sum(1 for strike in self.strikes if strike.reason == "phi")
+        """Patient-information strikes that count towards suspension (site_gen.people.moderation)."""
+        return sum(1 for strike in self.strikes if strike.counts_towards_suspension)
 
     def public_fields(self) -> dict[str, str]:
         """Optional fields the member chose to show, in display order."""
