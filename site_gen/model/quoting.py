@@ -13,8 +13,6 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
-from ..phi.finding import mask
-
 MAX_SHOWN = 40
 _RISKY = re.compile(r"[@\n\r\t\x00-\x1f\x7f]|\d{3,}|[a-z][A-Z]|&#|%[0-9A-Fa-f]{2}|\\[xuU]")
 
@@ -32,6 +30,7 @@ def is_clean(value: str) -> bool:
 
 def shown(value: object, known: Iterable[str] = ()) -> str:
     """'value' in quotes if it is safe to show, else its masked shape in brackets."""
+    from ..phi.finding import mask  # here, not at import: the guard reads YAML through the model
     text = value if isinstance(value, str) else str(value)
     if text in set(known) or is_clean(text):
         return f"'{text}'"
