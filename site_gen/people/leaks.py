@@ -14,7 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .addresses import find_addresses
+from ..model.addresses import find_addresses
 
 TEXT_SUFFIXES = {".html", ".htm", ".xml", ".json", ".js", ".mjs", ".css", ".txt", ".md", ".svg",
                  ".map", ".webmanifest", ".csv", ".yml", ".yaml", ".ics", ".rss", ".atom"}

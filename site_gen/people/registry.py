@@ -1,23 +1,19 @@
 """The member registry: users/<username>.yml files, written and edited without losing comments.
 
-Profiles are loaded and validated by site_gen.model.library (JSON Schema, positions); the
-checks here are the ones a schema cannot make: a key that really is a key, and no e-mail
-address in plain text anywhere in a profile, comments included.
+Profiles are loaded and validated by site_gen.model.library (JSON Schema, positions) and
+site_gen.model.profile (a key that really is a key, no e-mail address in plain text).
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from ..model.case import User
-from ..model.problems import Problem
-from ..model.yamlsource import YamlDocument
-from . import crypto
-from .addresses import find_addresses
+# The profile checks live in the model; re-exported for the people room's callers.
+from ..model.profile import check_profile, duplicate_usernames, username_key  # noqa: F401
 
 USERS_DIR = "users"
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../site_gen/data/user.schema.json"
@@ -33,12 +29,6 @@ def profile_path(root: Path, username: str) -> Path:
     return root / USERS_DIR / f"{username}.yml"
 
 
-def username_key(name: str) -> str:
-    """Two usernames are the same member when their keys are equal: the Git host ignores case,
-    and Unicode compatibility forms (full-width letters and the like) read as the same letters."""
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
-
-
 def same_username(root: Path, username: str) -> str | None:
     """The existing profile's username that equals `username` regardless of case, if any."""
     folder = root / USERS_DIR
@@ -48,45 +38,6 @@ def same_username(root: Path, username: str) -> str | None:
             return path.stem
     return None
 
-
-def duplicate_usernames(paths: list[Path], rel) -> list[Problem]:
-    """Profiles whose usernames differ only in case or Unicode form (MALLORY next to mallory):
-    the Git host would take them for one account, and their pages would share an address."""
-    first: dict[str, Path] = {}
-    problems = []
-    for path in sorted(paths, key=lambda p: (username_key(p.stem), p.stem)):
-        key = username_key(path.stem)
-        if key in first:
-            problems.append(Problem(rel(path), 0, 0, f"this username is already taken by {rel(first[key])}: "
-                                    "usernames are the same whatever their case (as on the Git host); "
-                                    "keep one profile"))
-        else:
-            first[key] = path
-    return problems
-
-
-def check_profile(doc: YamlDocument, text: str) -> list[Problem]:
-    """Checks beyond the schema: a readable key and no plain e-mail address in the file."""
-    problems = []
-    in_armor = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        if crypto.ARMOR_BEGIN in line:
-            in_armor = True
-        if not in_armor:
-            found = find_addresses(line)
-            if found:
-                problems.append(Problem(doc.path, number, found[0][1],
-                                        "this looks like an e-mail address in plain text: addresses are kept "
-                                        "only encrypted (site-gen users add or users email writes them); remove it"))
-        if crypto.ARMOR_END in line:
-            in_armor = False
-    key = doc.data.get("key") if isinstance(doc.data, dict) else None
-    if isinstance(key, str):
-        try:
-            crypto.parse_recipient(key)
-        except crypto.KeyProblem as problem:
-            problems.append(doc.problem(("key",), f"'key' cannot be used: {problem}"))
-    return problems
 
 
 def _scalar(value: Any) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from site_gen.people.addresses import find_addresses
+from site_gen.model.addresses import find_addresses
 from site_gen.people.leaks import scan_site
 
 HIDDEN = [
