@@ -253,3 +253,20 @@ def test_secondary_capture_photograph_is_checked_in_every_orientation():
     ds.SOPClassUID = SecondaryCaptureImageStorage
     assert DicomFaces(ds, "x.dcm").all_orientations
     assert not DicomFaces(clean_dataset(), "x.dcm").all_orientations
+
+
+def test_import_of_a_face_photo_gives_face_advice_not_black_out(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    source = tmp_path / "export" / "portrait.jpg"
+    source.parent.mkdir()
+    portrait().save(source, quality=92)
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    done = subprocess.run([sys.executable, "-m", "site_gen", "--root", str(tmp_path), "import-dicom", str(source),
+                           "--case", "face-case"], capture_output=True, text=True, env=env, cwd=tmp_path)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0 and "FACE" in output
+    assert "--crop" in output and "--black-out-text" not in output
+    assert not (tmp_path / "cases" / "face-case").exists()

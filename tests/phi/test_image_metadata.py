@@ -408,3 +408,35 @@ def test_webp_and_gif_metadata(tmp_path):
 def test_walkers_fail_closed_on_truncated_headers(data):
     blocks = container_blocks(data)
     assert blocks and any(b.kind == "refuse" for b in blocks)
+
+
+# --- burned-in text read as displayed (issue 9 item 4) ---------------------------------------------
+
+from .conftest import draw_lines  # noqa: E402
+
+
+def label_photo() -> Image.Image:
+    image = photo((640, 360)).convert("L").point(lambda v: v // 3).convert("RGB")
+    return draw_lines(image, ["Patient: John Doe", "DOB 12/03/1961"], size=26, at=(20, 20), fill=(255, 255, 255))
+
+
+def test_text_in_a_photo_stored_sideways_with_exif_orientation_is_read(tmp_path):
+    exif = Image.Exif()
+    exif[0x0112] = 8  # viewers turn it a quarter counter-clockwise
+    path = tmp_path / "sideways.jpg"
+    label_photo().transpose(Image.Transpose.ROTATE_270).save(path, exif=exif, quality=95)
+    findings = check_image(path, "sideways.jpg", faces=False)
+    assert Category.DATE in cats(f for f in findings if "as stored" not in f.message)
+    x, y, w, h = next(f.box for f in findings if f.category is Category.DATE)
+    assert w > h and y < 150   # a horizontal line near the top of the displayed picture
+
+
+def test_text_upright_only_in_the_stored_file_is_read_too(tmp_path):
+    """Orientation applied by the build turns the text sideways; the committed file, shown as
+    stored by viewers that ignore the tag, has it upright: both are checked."""
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "upright-in-file.jpg"
+    label_photo().save(path, exif=exif, quality=95)
+    findings = check_image(path, "upright-in-file.jpg", faces=False)
+    assert any(f.category is Category.DATE and "as stored" in f.message for f in findings)
