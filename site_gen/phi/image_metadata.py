@@ -232,8 +232,19 @@ def xmp_findings(packet: bytes | str, out: _Collector, source: str = "XMP") -> N
     _xmp_walk(root, (), out, source)
 
 
+# Namespaces of the XMP specification, IPTC and the Metadata Working Group: their property names
+# are shown in messages; a property of any other namespace is masked (its name could be a value).
+XMP_NAMESPACES = ("http://purl.org/dc/elements/1.1/", "http://ns.adobe.com/", "http://iptc.org/std/",
+                  "http://www.metadataworkinggroup.com/", "http://cipa.jp/exif/", "adobe:ns:meta/",
+                  "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/XML/1998/namespace")
+
+
 def _local(name: str) -> str:
-    return name.rsplit("}", 1)[-1]
+    local = name.rsplit("}", 1)[-1]
+    namespace = name[1:].split("}", 1)[0] if name.startswith("{") else ""
+    if namespace and not namespace.startswith(XMP_NAMESPACES):
+        return mask(local)
+    return local
 
 
 def _xmp_walk(element, trail: tuple[str, ...], out: _Collector, source: str) -> None:
@@ -304,6 +315,10 @@ def iptc_findings(data: bytes, out: _Collector, source: str = "IPTC") -> None:
             out.text(f"{source} {record}:{dataset}", text)
 
 
+# ICC.1 tag signatures that hold text (shown in messages; other signatures are masked).
+ICC_TEXT_TAGS = {"desc", "cprt", "dmnd", "dmdd", "vued", "targ", "scrd", "ciis", "meta", "clrt", "ncl2", "tech"}
+
+
 def icc_findings(profile: bytes, out: _Collector, source: str) -> None:
     known = _exif_rules()["icc_known"]
     try:
@@ -316,7 +331,8 @@ def icc_findings(profile: bytes, out: _Collector, source: str) -> None:
     for tag, text in texts:
         for line in text.split("\n"):
             if line.strip("\0 ") and line.strip("\0 ") not in known:
-                out.text(f"{source} '{tag.strip()}' text", line)
+                shown = tag.strip() if tag in ICC_TEXT_TAGS else mask(tag)
+                out.text(f"{source} '{shown}' text", line)
 
 
 def _scan_block(block: Block, out: _Collector, depth: int = 0) -> None:
@@ -354,14 +370,27 @@ def _text_block(block: Block, out: _Collector, depth: int) -> None:
         xmp_findings(text, out, f"{block.source} (XMP)")
     elif key in r["png_by_itself"]:
         category = r["png_by_itself"][key]
-        out.itself(f"{block.source} '{key}'", category, text, _WHY[category])
+        out.itself(f"{block.source} '{_shown_key(key)}'", category, text, _WHY[category])
     elif key.startswith("Raw profile type"):
         _raw_profile(key, text, block.source, out, depth)
+    elif key in ("", "comment", "name", "plain text", "iCCP"):  # no keyword of its own
+        out.text(block.source, text)
     else:
-        named = f"{block.source} '{key}'" if key and key not in ("comment", "name", "plain text") else block.source
-        if key and key not in ("comment", "name", "plain text", "iCCP"):
-            out.text(f"{block.source} keyword", key)  # the keyword itself is free text too
-        out.text(named if key != "iCCP" else block.source, text)
+        out.text(f"{block.source} keyword", key)  # a keyword is free text too (up to 79 characters)
+        out.text(f"{block.source} '{_shown_key(key)}'", text)
+
+
+# Keywords registered for PNG text (PNG specification 11.3.4.2) and common writers' own: shown as
+# they are in messages; any other keyword is masked (it could itself be a name).
+PNG_KEYWORDS = {"Title", "Author", "Description", "Copyright", "Creation Time", "Software", "Disclaimer",
+                "Warning", "Source", "Comment", "XML:com.adobe.xmp", "date:create", "date:modify",
+                "date:timestamp", "parameters", "Label", "Keywords"}
+
+
+def _shown_key(key: str) -> str:
+    if key in PNG_KEYWORDS or re.fullmatch(r"Raw profile type (?:exif|APP1|iptc|xmp|icc|icm|8bim)", key):
+        return key
+    return mask(key)
 
 
 def _raw_profile(key: str, text: str, source: str, out: _Collector, depth: int) -> None:
@@ -370,7 +399,7 @@ def _raw_profile(key: str, text: str, source: str, out: _Collector, depth: int) 
     try:
         data = bytes.fromhex("".join(lines[2:]).replace(" ", ""))
     except ValueError:
-        out.text(f"{source} '{key}'", text)
+        out.text(f"{source} '{_shown_key(key)}'", text)
         return
     kind = key.rsplit(" ", 1)[-1].lower()
     mapped = {"exif": "exif", "app1": "exif", "iptc": "iptc", "xmp": "xmp", "icc": "icc", "icm": "icc",
@@ -379,7 +408,7 @@ def _raw_profile(key: str, text: str, source: str, out: _Collector, depth: int) 
         mapped, data = "photoshop", data[14:]
     elif kind == "iptc" and data[:4] == b"8BIM":
         mapped = "photoshop"
-    _scan_block(Block(mapped, f"{source} '{key}'", data), out, depth + 1)
+    _scan_block(Block(mapped, f"{source} '{_shown_key(key)}'", data), out, depth + 1)
 
 
 def _pillow_metadata(image: Image.Image, out: _Collector) -> None:
