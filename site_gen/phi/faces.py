@@ -22,9 +22,10 @@ Photographic objects (secondary captures, visible-light photographs, 3D renderin
 pictures in a modality without colour of its own) in all four orientations; acquisitions and
 their reformats upright (the cascades cost 50-130 ms of processor time a frame, four turns 3-6
 times that: for every slice of a CT series this would dominate the guard's time).
-A multi-frame object has a frame checked when it differs visibly from the last frame checked, and
-at least every `KEY_FRAME_EVERY` frames: consecutive slices and cine frames change little, so a
-face hidden on one frame of a loop differs from its neighbours and is always looked at.
+A multi-frame object has a frame checked when any eighth-by-eighth block of it differs visibly
+from the last frame checked, and at least every `KEY_FRAME_EVERY` frames: consecutive slices and
+cine frames change little, so a face hidden on one frame of a loop differs from its neighbours
+and is always looked at.
 3D volume or surface renderings of the head are refused from their header alone (the rules are
 in data/face-renderings.yml): a head rendering shows the face even when the detector does not
 recognise skin surfaces as one.  Only an editor can allow such a file.
@@ -46,7 +47,7 @@ MIN_FACE_FRACTION = 0.08
 DETECTOR = "faces-haar"
 RENDERING_DETECTOR = "faces-rendering"
 KEY_FRAME_EVERY = 10         # a multi-frame object has at least every 10th frame checked
-KEY_FRAME_CHANGE = 12.0      # mean grey-level change (0-255, on a 32x32 thumbnail) that makes a key frame
+KEY_FRAME_CHANGE = 12.0      # grey-level change (0-255) of one eighth-by-eighth block that makes a key frame
 
 # What a contributor can do about a face (never "black out text": that does not remove a face).
 FACE_ADVICE = ("crop the face out of the picture (for a photograph: site-gen import-dicom PHOTO --case CASE "
@@ -313,9 +314,11 @@ class DicomFaces:
         self._last_index = -KEY_FRAME_EVERY
 
     def wants(self, index: int, image: Image.Image) -> bool:
-        thumbnail = np.asarray(image.convert("L").resize((32, 32), Image.BILINEAR), dtype=np.float32)
+        # Block means of an 8x8 grid: a face big enough to be detected (>= 8 % of the side, in
+        # practice 15 % with its eyes) fills most of one block, so the block's mean moves.
+        thumbnail = np.asarray(image.convert("L").resize((8, 8), Image.Resampling.BOX), dtype=np.float32)
         due = (self._last_checked is None or index - self._last_index >= KEY_FRAME_EVERY
-               or float(np.abs(thumbnail - self._last_checked).mean()) > KEY_FRAME_CHANGE)
+               or float(np.abs(thumbnail - self._last_checked).max()) > KEY_FRAME_CHANGE)
         if due:
             self._last_checked, self._last_index = thumbnail, index
         return due

@@ -255,6 +255,9 @@ def _app_segment(marker: int, body: bytes, icc_parts: dict, extended_xmp: dict) 
     elif marker == 0xED:
         if body.startswith(b"Photoshop 3.0\0"):
             return [Block("photoshop", "Photoshop metadata (JPEG APP13)", body[14:])]
+    elif marker == 0xEC:
+        if body.startswith((b"Ducky", b"PictureInfo")):  # Photoshop "save for web" quality, old cameras' notes
+            return [Block("strings", f"{source} ({body[:5].decode()})", body)]
     elif marker == 0xEE:
         if body.startswith(b"Adobe") and len(body) <= 12:
             return []

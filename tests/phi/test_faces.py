@@ -270,3 +270,16 @@ def test_import_of_a_face_photo_gives_face_advice_not_black_out(tmp_path):
     assert done.returncode != 0 and "FACE" in output
     assert "--crop" in output and "--black-out-text" not in output
     assert not (tmp_path / "cases" / "face-case").exists()
+
+
+def test_small_face_pasted_on_one_frame_is_still_a_key_frame(tmp_path):
+    """A face a fifth of the frame wide changes one block of the frame, not its average."""
+    rng = np.random.default_rng(5)
+    base = ((ct_pixels(512) + 1000) / 6).clip(0, 255)
+    frames = [np.clip(base + rng.normal(0, 3, base.shape), 0, 255).astype(np.uint8) for _ in range(20)]
+    face = np.asarray(portrait(180).convert("L"))
+    frames[7] = frames[7].copy()
+    frames[7][40:220, 300:480] = face
+    faces = DicomFaces(clean_dataset(), "x.dcm")
+    wanted = [i for i, frame in enumerate(frames) if faces.wants(i, Image.fromarray(frame))]
+    assert 7 in wanted and len(wanted) <= 5
