@@ -106,10 +106,16 @@ def run(args) -> int:
     if findings:
         for finding in findings:
             print(f"{case_rel}/{finding.location()}: {finding.category.value} ({finding.detector}): {finding.message}")
-        burned = any(f.box is not None for f in findings)
+        from ..phi.finding import Category
+
+        burned = any(f.box is not None and f.category is not Category.FACE for f in findings)
         print(f"\nNothing was added to {case_rel}: the de-identified images still hold possible patient "
               f"information ({len(findings)} finding{'s' if len(findings) != 1 else ''}; {progress.took}).",
               file=sys.stderr)
+        if any(f.category is Category.FACE for f in findings):
+            print("A face is shown: crop it out with --crop LEFT,TOP,RIGHT,BOTTOM (pixels of the upright picture; "
+                  "the finding's box is where the face is), or leave that picture out. Only an editor can allow "
+                  "a face.", file=sys.stderr)
         if burned and not args.black_out_text:
             print("Text is burned into the pixels: run again with --black-out-text, or leave those images out "
                   "(--series, --slices).", file=sys.stderr)
