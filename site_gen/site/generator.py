@@ -21,7 +21,7 @@ from ..model import schema
 from ..model.case import Case, Series
 from ..model.collection import Collection
 from ..model.library import Library
-from ..people.contact import contact_link, report_link
+from ..people import contact
 from ..people.settings import Settings
 from . import safe_text
 from .history import CaseDates, dates_for
@@ -135,7 +135,7 @@ class SiteGenerator:
     # -- entry point -------------------------------------------------------------------
     def generate(self) -> GeneratedSite:
         site = GeneratedSite()
-        self._people_links()  # contact and report links, used by case and profile pages
+        self._people_links(site)  # contact forms and report links, used by case and profile pages
         for case in self.library.cases:
             site.pages[self.case_src(case)] = self._case_page(case, site)
         self._listings(site)
@@ -299,12 +299,16 @@ class SiteGenerator:
         site.pages["browse/diagnoses.md"] = self._render("diagnoses.md.j2", "browse/diagnoses.md",
                                                          letters=dict(sorted(letters.items())))
 
-    def _people_links(self) -> None:
-        """Contact (relay, never mailto) and report links for the templates; see site_gen.people.contact."""
+    def _people_links(self, site: GeneratedSite) -> None:
+        """Contact forms (sealed messages, never mailto) and report links for the templates;
+        see site_gen.people.contact and templates/_contact.md.j2."""
         settings = self.people
-        self.env.globals["contact_link"] = lambda user: contact_link(user, settings)
+        desk = contact.contact_desk(self.library.root, self.library.users.values(), settings)
+        site.files.update(contact.site_files(desk, self.library.users.values()))
+        self.env.globals["contact_choice"] = desk.choice
         # The case number, not the folder name: a quiz case's folder name may be its answer.
-        self.env.globals["report_link"] = lambda case: report_link(case_address(case, self.is_quiz(case)), settings)
+        self.env.globals["report_link"] = lambda case: contact.report_link(
+            case_address(case, self.is_quiz(case)), settings)
         self.env.globals["privacy_src"] = "privacy.md"
 
     def _finder(self, site: GeneratedSite) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from .config import CaseLibraryConfig
 
 log = logging.getLogger("mkdocs.plugins.case-library")
 ASSET_DIR = "assets/case-library"
-ASSETS = ("stack.js", "finder.js", "site.js", "case-library.css", "theme.js", "palette.js")
+ASSETS = ("stack.js", "finder.js", "site.js", "case-library.css", "contact.js", "contact.css", "theme.js",
+          "palette.js")
 # The site runs only its own script files: no inline script, no eval, nothing from elsewhere
 # (Material's inline scripts are replaced by theme.js and palette.js; templates/theme/).
 CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -103,6 +105,7 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
                               "incomplete: do not publish it.")
 
     def on_files(self, files: Files, *, config) -> Files:
+        started = time.perf_counter()
         root = self._root(config)
         cache_dir = Path(self.config.cache_dir)
         cache_dir = cache_dir if cache_dir.is_absolute() else root / cache_dir
@@ -124,8 +127,9 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
         for name in ASSETS:
             self._add(files, File.generated(config, f"{ASSET_DIR}/{name}",
                                             content=assets.joinpath(name).read_bytes()))
-        log.info("case-library: %d pages, %d series converted, %d from cache",
-                 len(site.pages), site.converted, site.reused)
+        from ..progress import duration
+        log.info("case-library: %d pages, %d series converted, %d from cache, in %s",
+                 len(site.pages), site.converted, site.reused, duration(time.perf_counter() - started))
         return files
 
     @staticmethod
