@@ -127,8 +127,10 @@ def run(args) -> int:
         if case_file.is_file():
             text = case_file.read_text(encoding="utf-8")
         else:
+            from ..model.case_ids import next_case_id
             text = scaffold.render_case(scaffold.Essentials(slug=args.case, title=args.title,
-                                                            authors=[a for a in args.author if a]))
+                                                            authors=[a for a in args.author if a],
+                                                            case_id=next_case_id(root)))
             report.case_file_created = True
         case_file.write_text(append_studies(text, entries), encoding="utf-8")
     except (CaseFileError, OSError) as problem:

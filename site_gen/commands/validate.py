@@ -53,6 +53,15 @@ def run(args) -> int:
         print(f"\n{len(problems)} problem{'s' if len(problems) != 1 else ''} found in {progress.took}.",
               file=sys.stderr)
         return EXIT_PROBLEMS
+    without_id = [c for c in library.cases if c.case_id is None]
+    if without_id:
+        from ..model.case_ids import next_case_id
+        number = next_case_id(root)
+        for case in without_id:
+            print(f"cases/{case.slug}/{CASE_FILE}: note: this case has no number yet; add a line "
+                  f"'id: {number}' so that its web address stays the same if the folder is renamed "
+                  "(until then it is published under a provisional address)", file=sys.stderr)
+            number += 1
     checked = len(only) if only is not None else len(library.cases)
     print(f"All good: {checked} case{'s' if checked != 1 else ''} and {len(library.users)} "
           f"contributor profile{'s' if len(library.users) != 1 else ''} checked in {progress.took}.",

@@ -74,6 +74,7 @@ class Case:
     references: list[Reference]
     licence: str
     quiz: bool = False
+    case_id: int | None = None  # permanent number (id: in case.yml): the web address and citation
 
     @classmethod
     def from_data(cls, slug: str, folder: Path, data: dict[str, Any]) -> "Case":
@@ -93,7 +94,8 @@ class Case:
             references=[Reference(citation=r["citation"], doi=r.get("doi"),
                                   pmid=str(r["pmid"]) if r.get("pmid") is not None else None,
                                   url=r.get("url")) for r in data.get("references", [])],
-            licence=data.get("licence", DEFAULT_LICENCE), quiz=bool(data.get("quiz", False)))
+            licence=data.get("licence", DEFAULT_LICENCE), quiz=bool(data.get("quiz", False)),
+            case_id=data.get("id"))
 
     @property
     def modalities(self) -> list[str]:

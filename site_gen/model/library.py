@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 from ..media.discover import series_files
 from . import schema
 from .case import Case, User
+from .case_ids import used_case_ids
 from .problems import Problem
 from .profile import check_profile, duplicate_usernames
 from .quoting import shown
@@ -31,6 +32,7 @@ class Library:
     cases: list[Case] = field(default_factory=list)
     users: dict[str, User] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    case_ids: dict[int, list[Path]] = field(default_factory=dict)  # id: -> case folders using it
 
     def case(self, slug: str) -> Case | None:
         return next((c for c in self.cases if c.slug == slug), None)
@@ -56,6 +58,7 @@ def load_library(root: Path, only: Iterable[Path] | None = None, *,
     library = Library(root=root)
     library.users = _load_users(root, library.problems)
     case_dirs = _case_folders(root, library.problems)
+    library.case_ids = used_case_ids(root)
     selected = set(p.resolve() for p in only) if only is not None else None
     chosen = [f for f in case_dirs if selected is None or f.resolve() in selected]
     for done, folder in enumerate(chosen, start=1):
@@ -140,6 +143,12 @@ def _load_case(root: Path, folder: Path, library: Library) -> Case | None:
 
 def _check_case(case: Case, doc: YamlDocument, library: Library) -> list[Problem]:
     problems = []
+    others = [f for f in library.case_ids.get(case.case_id, []) if f.resolve() != case.folder.resolve()]
+    if case.case_id is not None and others:
+        free = max(library.case_ids) + 1
+        problems.append(doc.problem(("id",), f"case number {case.case_id} is also used by "
+                                    f"'{_rel(library.root, others[0])}'; every case needs its own number "
+                                    f"(the next free one is {free})"))
     age = case.age
     if isinstance(age, int) and age >= 18 and age % 5:
         problems.append(doc.problem(("patient", "age"), "round adult ages to the nearest 5 years "

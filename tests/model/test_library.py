@@ -160,3 +160,20 @@ def test_user_name_must_match_file(repo):
     (repo.root / "users" / "bkhan.yml").write_text((repo.root / "users/adoe.yml").read_text())
     problems, _ = problems_of(repo)
     assert problems == ["users/bkhan.yml:1:11: the username must match the file name ('bkhan')"]
+
+
+def test_a_case_number_used_twice_is_refused_in_both_cases(repo):
+    repo.case("first", text=CASE_YAML.replace("title:", "id: 12\ntitle:", 1))
+    repo.case("second", text=CASE_YAML.replace("title:", "id: 12\ntitle:", 1))
+    repo.case("third", text=CASE_YAML.replace("title:", "id: 30\ntitle:", 1))
+    found, _ = problems_of(repo)
+    assert "cases/first/case.yml:2:5: case number 12 is also used by 'cases/second'; every case needs its own " \
+           "number (the next free one is 31)" in found
+    assert any(p.startswith("cases/second/case.yml:2:5: case number 12 is also used by 'cases/first'") for p in found)
+    assert not any("cases/third" in p for p in found)
+
+
+def test_a_case_number_must_be_a_positive_whole_number(repo):
+    repo.case(text=CASE_YAML.replace("title:", "id: case-7\ntitle:", 1))
+    found, library = problems_of(repo)
+    assert any(p.startswith("cases/pneumothorax/case.yml:2:") for p in found) and not library.cases
