@@ -24,6 +24,7 @@ def run(args) -> int:
     from ..model.yamlsource import load_yaml
     from ..phi.report import finding_lines
     from ..phi.scanner import scan
+    from ..progress import Progress, duration
     from .validate import case_folders
 
     root = repository_root(args)
@@ -35,9 +36,14 @@ def run(args) -> int:
         p for p in (root / "cases").iterdir() if p.is_dir() and not p.name.startswith(".")) if (root / "cases").is_dir() else []
     if not folders:
         return fail_usage("check", "no case to check (give a case folder under cases/)")
-    library = load_library(root, only=folders)
     from ..cache import cache_dir as trusted_cache
-    phi = scan(folders, root, cache_dir=None if args.no_cache else trusted_cache(root), ocr=not args.no_ocr)
+    with Progress("Checking the case files", unit="case") as progress:
+        library = load_library(root, only=folders, progress=progress.advance)
+    cache_dir = None if args.no_cache else trusted_cache(root)
+    with Progress("Looking for patient information") as scanning:
+        phi = scan(folders, root, cache_dir=cache_dir, ocr=not args.no_ocr, progress=scanning.advance)
+    took = (f"{len(folders)} case{'s' if len(folders) != 1 else ''} checked in "
+            f"{duration(progress.seconds + scanning.seconds)}")
     failed = False
     low = []
     for folder in folders:
@@ -69,11 +75,11 @@ def run(args) -> int:
     for problem in user_problems:
         print(problem)
     if failed or user_problems:
-        print("\nFix the problems above before committing: the commit hook and the pull-request checks "
-              "refuse them. See CONTRIBUTING.md ('When the guard blocks a commit').", file=sys.stderr)
+        print(f"\n{took}. Fix the problems above before committing: the commit hook and the pull-request "
+              "checks refuse them. See CONTRIBUTING.md ('When the guard blocks a commit').", file=sys.stderr)
     if low:
         print(f"Completeness below {args.min_score}: {', '.join(low)}.", file=sys.stderr)
     if failed or user_problems or low:
         return EXIT_PROBLEMS
-    print(f"\nReady to commit: {len(folders)} case{'s' if len(folders) != 1 else ''} checked.", file=sys.stderr)
+    print(f"\nReady to commit: {took}.", file=sys.stderr)
     return EXIT_OK

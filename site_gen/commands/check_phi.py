@@ -46,6 +46,7 @@ def run(args) -> int:
     from ..fileset import published_paths
     from ..phi import report as formats
     from ..phi.scanner import scan
+    from ..progress import Progress
 
     root = repository_root(args)
     problems = [(raw, _usable(raw)) for raw in args.paths]
@@ -58,8 +59,9 @@ def run(args) -> int:
     if args.time_limit is not None and args.time_limit <= 0:
         return fail_usage("check-phi", "--time-limit must be a positive number of seconds")
     cache = None if args.no_cache else trusted_cache(root)
-    result = scan(paths, root, cache_dir=cache, ocr=not args.no_ocr, faces=not args.no_faces, jobs=args.jobs,
-                  time_limit=args.time_limit)
+    with Progress("Looking for patient information") as progress:
+        result = scan(paths, root, cache_dir=cache, ocr=not args.no_ocr, faces=not args.no_faces, jobs=args.jobs,
+                      time_limit=args.time_limit, progress=progress.advance)
     if args.list_allowed:
         for suppression in result.allowed:
             print(suppression.describe(lambda p: formats.display_path(p, result.masked_names)))
@@ -78,7 +80,7 @@ def run(args) -> int:
     suppressed = f"; {len(result.suppressed)} suppressed by allow comments or entries" if result.suppressed else ""
     print(f"{count} possible patient identifier{'s' if count != 1 else ''} in {result.files} file"
           f"{'s' if result.files != 1 else ''} checked ({result.cached} unchanged since the last check"
-          f"{suppressed}).", file=sys.stderr)
+          f"{suppressed}) in {progress.took}.", file=sys.stderr)
     if count:
         print("Remove the information (or the file). If a finding is not patient information, end its line "
               "with '# phi: allow CATEGORY: reason' (e.g. '# phi: allow NAME: eponym'; in Markdown "

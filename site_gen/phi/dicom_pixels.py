@@ -13,8 +13,8 @@ Which frames are read (OCR costs ~0.1-0.3 s a frame):
   about five OCR calls.
 
 Frames are rendered as a viewer would show them without windowing (full range, MONOCHROME1
-inverted, palette and YBR turned to RGB) and OCR'd on all cores.  Colour frames of photographic
-objects also go through the face check.
+inverted, palette and YBR turned to RGB) and OCR'd on all cores.  Every frame is offered to the
+face check, which picks its own frames (faces.DicomFaces).
 """
 from __future__ import annotations
 
@@ -33,7 +33,6 @@ from .ocr import KnownValue, cannot_verify, check_pixels_text
 SECONDARY_CAPTURE_PREFIX = "1.2.840.10008.5.1.4.1.1.7"
 ALL_FRAMES_MODALITIES = frozenset({"SC", "OT", "US", "XC", "ES", "GM", "SM", "OP", "DOC"})
 STACK_MODALITIES = frozenset({"CT", "MR", "PT", "NM"})
-PHOTO_MODALITIES = frozenset({"XC", "ES", "GM", "SC", "OT"})
 SAMPLE_EVERY = 50
 MAX_FRAME_PIXELS = 100_000_000   # one frame larger than this is refused (memory)
 DETECTOR = "dicom-pixels"
@@ -98,16 +97,18 @@ def check_pixels(path: Path, ds: Dataset, rel: str, *, known: Sequence[KnownValu
         has_pixels = any(tag in ds for tag in (0x7FE00010, 0x7FE00008, 0x7FE00009))
     if not has_pixels:
         return []  # no image in this object (a structured report, say): nothing burned in
+    from .faces import DicomFaces
+
     indices, _reason = frames_to_check(ds)
-    if not indices:
-        return []
+    n_frames = _int(ds.get("NumberOfFrames"), 1) or 1
+    ocr_frames = set(indices)
+    faces = DicomFaces(ds, rel)
+    indices = sorted(ocr_frames | set(range(n_frames)))  # every frame is offered to the face check
     rows, columns = _int(ds.get("Rows"), 0), _int(ds.get("Columns"), 0)
     if rows * columns > MAX_FRAME_PIXELS:
         return [cannot_verify(rel, f"the image is too large to check for burned-in text "
                                    f"({rows}x{columns} pixels)", DETECTOR)]
     photometric = str(ds.get("PhotometricInterpretation", "") or "")
-    modality = str(ds.get("Modality", "") or "").upper()
-    n_frames = _int(ds.get("NumberOfFrames"), 1) or 1
     workers = max(1, min(len(indices), os.cpu_count() or 1))
     findings: list[Finding] = []
     pending: list[Future] = []
@@ -116,10 +117,10 @@ def check_pixels(path: Path, ds: Dataset, rel: str, *, known: Sequence[KnownValu
             for index, array in _frames(path, ds, indices):
                 image = render(array, photometric)
                 frame = index if n_frames > 1 else None
-                pending.append(pool.submit(check_pixels_text, image, rel, frame=frame, medical=True, known=known))
-                if image.mode == "RGB" and modality in PHOTO_MODALITIES:
-                    from .faces import check_faces
-                    pending.append(pool.submit(check_faces, image, rel, frame=frame))
+                if index in ocr_frames:
+                    pending.append(pool.submit(check_pixels_text, image, rel, frame=frame, medical=True, known=known))
+                if faces.wants(index, image):
+                    pending.append(pool.submit(faces.check, image, frame))
                 if len(pending) >= 2 * workers:  # bounded memory on long cine loops
                     findings += pending.pop(0).result()
             for future in pending:

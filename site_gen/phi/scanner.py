@@ -23,7 +23,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..fileset import walk
 from ..media.discover import is_dicom_file, is_lfs_pointer
@@ -267,7 +267,9 @@ def _worker(job: tuple[str, str, str, bool, bool]) -> dict:
 
 
 def scan(paths: list[Path], root: Path, *, cache_dir: Path | None = None, ocr: bool = True,
-         faces: bool = True, jobs: int | None = None, time_limit: float | None = None) -> ScanReport:
+         faces: bool = True, jobs: int | None = None, time_limit: float | None = None,
+         progress: Callable[[int, int], None] | None = None) -> ScanReport:
+    """`progress(done, total)` is called as files are checked (site_gen.progress shows it)."""
     from . import watchdog
     root = root.resolve()
     report = ScanReport()
@@ -312,6 +314,9 @@ def scan(paths: list[Path], root: Path, *, cache_dir: Path | None = None, ocr: b
         keys[rel] = key
         pending.append((str(source), rel, kind, ocr, faces))
 
+    done = report.files - len(pending)
+    if progress:
+        progress(done, report.files)
     if pending:
         _load_text_detector()  # before forking: workers share its data instead of each loading it
         heavy = sum(1 for job in pending if job[2] in ("dicom", "image"))
@@ -329,8 +334,12 @@ def scan(paths: list[Path], root: Path, *, cache_dir: Path | None = None, ocr: b
         def failed(job, reason: str) -> dict:
             return _check_to_json(TextCheck([cannot_verify(job[1], f"the guard could not check this file ({reason})")]))
 
+        def finished(count: int) -> None:
+            if progress:
+                progress(done + count, report.files)
+
         answers = watchdog.run(pending, _worker, limit=limit, on_timeout=timed_out, on_error=failed,
-                               workers=max(1, workers))
+                               workers=max(1, workers), on_finished=finished)
         for job, answer in zip(pending, answers):
             results[job[1]] = _check_from_json(answer, job[1])
     for rel, key in keys.items():

@@ -19,6 +19,7 @@ import bisect
 import fnmatch
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -262,13 +263,22 @@ def _hits_raw(text: str) -> list[_Hit]:
     return [_Hit(s.start, s.end, s) for s in _analyze(text)]
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _new_words(view: str, source: str) -> bool:
+    """True when decoding made words the raw text does not hold ('Oli**v**ia', '&#79;livia',
+    '_John_', '%20'): only then is the decoded view worth reading again."""
+    return Counter(_WORD.findall(view)) != Counter(_WORD.findall(source))
+
+
 def _hits_markdown(text: str) -> list[_Hit]:
-    """Findings in each paragraph as Markdown shows it, where that differs from the source."""
+    """Findings in each paragraph as Markdown shows it, where that reads differently."""
     hits = []
     for match in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", text):
         paragraph = match.group()
         view, offsets = markdown_view(paragraph)
-        if view != paragraph:
+        if view != paragraph and _new_words(view, paragraph):
             hits.extend(_mapped(_analyze(view), offsets, base=match.start()))
     return hits
 
@@ -283,8 +293,8 @@ def _hits_yaml(root: yaml.Node, text: str) -> list[_Hit]:
         value, offsets = scalar_view(node, text)
         view, inner = markdown_view(blank_pragma_heads(value))
         source = text[start:end]
-        if "\n" not in source and (source == view or (node.style in ("'", '"') and source[1:-1] == view)):
-            continue  # a one-line value written as it reads: the raw pass saw exactly this
+        if "\n" not in source and not _new_words(view, source):
+            continue  # a one-line value that reads as written: the raw pass saw these words
         hits.extend(_mapped(_analyze(view), compose(offsets, inner)))
     return hits
 

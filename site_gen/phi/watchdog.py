@@ -68,11 +68,14 @@ def can_fork() -> bool:
 
 
 def run(jobs: Sequence[Any], work: Callable[[Any], Any], *, limit: Callable[[Any], float],
-        on_timeout: Callable[[Any, float], Any], on_error: Callable[[Any, str], Any], workers: int = 1) -> list[Any]:
+        on_timeout: Callable[[Any, float], Any], on_error: Callable[[Any, str], Any], workers: int = 1,
+        on_finished: Callable[[int], None] | None = None) -> list[Any]:
     """work(job) for every job, in order of `jobs`; a job over limit(job) seconds gives
-    on_timeout(job, limit) instead, a job whose worker fails gives on_error(job, reason)."""
+    on_timeout(job, limit) instead, a job whose worker fails gives on_error(job, reason).
+    `on_finished(count)` is called with the number of jobs finished so far."""
     if not jobs:
         return []
+    finished = on_finished or (lambda count: None)
     if not can_fork():
         results = []
         for job in jobs:
@@ -80,6 +83,7 @@ def run(jobs: Sequence[Any], work: Callable[[Any], Any], *, limit: Callable[[Any
                 results.append(work(job))
             except Exception as error:  # noqa: BLE001 - refused, with the reason named
                 results.append(on_error(job, error.__class__.__name__))
+            finished(len(results))
         return results
     context = multiprocessing.get_context("fork")
     results: list[Any] = [None] * len(jobs)
@@ -87,6 +91,7 @@ def run(jobs: Sequence[Any], work: Callable[[Any], Any], *, limit: Callable[[Any
     pending.reverse()
     pool = [_Worker(context, work) for _ in range(max(1, min(workers, len(jobs))))]
     busy: dict[Connection, _Worker] = {}
+    count = 0
     try:
         while pending or busy:
             for worker in pool:
@@ -105,6 +110,8 @@ def run(jobs: Sequence[Any], work: Callable[[Any], Any], *, limit: Callable[[Any
                     status, value = "error", "the checking process stopped unexpectedly"
                     _replace(pool, worker, context, work)
                 results[index] = value if status == "ok" else on_error(jobs[index], value)
+                count += 1
+                finished(count)
             now = time.monotonic()
             for connection, worker in list(busy.items()):
                 if worker.deadline <= now and connection not in ready:
@@ -112,6 +119,8 @@ def run(jobs: Sequence[Any], work: Callable[[Any], Any], *, limit: Callable[[Any
                     index = worker.index
                     results[index] = on_timeout(jobs[index], limit(jobs[index]))
                     _replace(pool, worker, context, work, kill=True)
+                    count += 1
+                    finished(count)
     finally:
         for worker in pool:
             worker.stop(kill=worker.index is not None)
