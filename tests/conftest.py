@@ -132,3 +132,16 @@ def hooked_repo(tmp_path):
     git("add", ".", cwd=builder.root, env=env)
     assert git("commit", "-qm", "start", cwd=builder.root, env=env).returncode == 0
     return builder, env
+
+
+def run_site_gen(*args, cwd, env=None, timeout=None):
+    """`site-gen ARGS` run as a user runs it, in its own process."""
+    import sys
+    return subprocess.run([sys.executable, "-m", "site_gen", *args], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=timeout)
+
+
+def write_text(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path

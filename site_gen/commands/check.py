@@ -1,9 +1,7 @@
 """site-gen check [CASES]: schema, patient information and completeness in one run, before pushing."""
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
 from . import EXIT_OK, EXIT_PROBLEMS, fail_usage, repository_root
 
@@ -15,6 +13,8 @@ def register(commands) -> None:
     parser.add_argument("--min-score", type=int, default=0, metavar="N",
                         help="also fail when a case's completeness is below N (0-100)")
     parser.add_argument("--no-ocr", action="store_true", help="skip reading text burned into images (faster)")
+    parser.add_argument("--no-cache", action="store_true", help="check every file again (no cached result is "
+                        "read or written)")
     parser.set_defaults(run=run)
 
 
@@ -22,6 +22,7 @@ def run(args) -> int:
     from ..contribute.completeness import score
     from ..model.library import CASE_FILE, load_library
     from ..model.yamlsource import load_yaml
+    from ..phi.report import finding_lines
     from ..phi.scanner import scan
     from ..progress import Progress, duration
     from .validate import case_folders
@@ -35,9 +36,10 @@ def run(args) -> int:
         p for p in (root / "cases").iterdir() if p.is_dir() and not p.name.startswith(".")) if (root / "cases").is_dir() else []
     if not folders:
         return fail_usage("check", "no case to check (give a case folder under cases/)")
+    from ..cache import cache_dir as trusted_cache
     with Progress("Checking the case files", unit="case") as progress:
         library = load_library(root, only=folders, progress=progress.advance)
-    cache_dir = Path(os.environ.get("SITE_GEN_CACHE", root / ".cache" / "site-gen"))
+    cache_dir = None if args.no_cache else trusted_cache(root)
     with Progress("Looking for patient information") as scanning:
         phi = scan(folders, root, cache_dir=cache_dir, ocr=not args.no_ocr, progress=scanning.advance)
     took = (f"{len(folders)} case{'s' if len(folders) != 1 else ''} checked in "
@@ -59,8 +61,8 @@ def run(args) -> int:
             print("  case file and images: OK")
         if findings:
             print(f"  patient information: {len(findings)} possible identifier{'s' if len(findings) != 1 else ''}")
-            for finding in findings:
-                print(f"    {finding.location()}: {finding.category.value} ({finding.detector}): {finding.message}")
+            for line in finding_lines(findings, phi.masked_names):  # masked names, frames grouped
+                print(f"    {line}")
         else:
             print("  patient information: none found")
         print(f"  completeness: {result.score}/100")

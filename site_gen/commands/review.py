@@ -13,8 +13,9 @@ def register(commands) -> None:
     parser.add_argument("range", help="BASE..HEAD, e.g. origin/main..HEAD (compared from their merge base)")
     parser.add_argument("--output", "-o", help="write the Markdown report to this file (default: the screen)")
     parser.add_argument("--sheets", metavar="FOLDER",
-                        help="folder for the contact sheets, one PNG per series (default: .cache/site-gen/review, "
-                             "which Git ignores); never a folder of the repository that Git would commit")
+                        help="folder for the contact sheets, one PNG per series (default: review/ in the cache "
+                             "folder, $SITE_GEN_CACHE or ~/.cache/site-gen); never a folder of the repository that "
+                             "Git would commit")
     parser.add_argument("--contact-sheet", metavar="PNG",
                         help="name the sheets after this file: DIR/NAME.png gives DIR/NAME-01-<series>.png, ... "
                              "('none': no sheets)")

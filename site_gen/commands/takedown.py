@@ -32,7 +32,8 @@ def run(args) -> int:
     root = repository_root(args)
     if not args.editor:
         return fail_usage("takedown", "give your editor username with --editor (or set SITE_GEN_EDITOR)")
-    cache = Path(os.environ["SITE_GEN_CACHE"]) if os.environ.get("SITE_GEN_CACHE") else None
+    from ..cache import cache_dir
+    cache = cache_dir(root)
     try:
         result = takedown(root, args.case.strip("/").removeprefix("cases/"), args.reason, args.editor,
                           site_dir=Path(args.site_dir) if args.site_dir else None, cache_dir=cache, force=args.force,

@@ -1,6 +1,7 @@
 """site-gen validate [PATHS]: schema, images, authors and profiles, every problem at once."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -23,11 +24,14 @@ def case_folders(paths: list[str], root: Path) -> list[Path] | None:
     folders = []
     cases_dir = (root / "cases").resolve()
     for raw in paths:
-        path = Path(raw).resolve()
+        path = Path(os.path.abspath(raw))  # lexical: a linked case folder keeps its own name
         if path in (cases_dir, root):
             return None
-        if not path.exists():
-            raise FileNotFoundError(raw)
+        try:
+            if not path.exists() and not path.is_symlink():
+                raise FileNotFoundError(raw)
+        except OSError:
+            raise FileNotFoundError(raw[:200]) from None
         for candidate in (path, *path.parents):
             if candidate.parent == cases_dir:
                 folders.append(candidate)
@@ -44,7 +48,10 @@ def run(args) -> int:
     with Progress("Checking cases", unit="case") as progress:
         library = load_library(root, only=only, progress=progress.advance)
         problems = list(library.problems)
-        if only is None:  # collections name cases: check them against the whole library
+        named_collections = any(Path(os.path.abspath(p)).is_relative_to(root / "collections") for p in args.paths)
+        if only is None or named_collections:  # collections name cases: check them against the whole library
+            if only is not None:
+                library = load_library(root)
             problems += load_collections(root, {c.slug for c in library.cases}, set(library.users))[1]
     problems = sorted(problems)
     for problem in problems:

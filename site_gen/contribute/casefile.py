@@ -11,6 +11,7 @@ import re
 
 import yaml
 
+from ..model.yamlsource import compose_limited
 
 class CaseFileError(Exception):
     """case.yml cannot be edited automatically; the message says why in plain words."""
@@ -53,7 +54,7 @@ def _line_start(text: str, index: int) -> int:
 def append_studies(text: str, studies: list[dict]) -> str:
     """`text` with `studies` appended to its studies list."""
     try:
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        root = compose_limited(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""

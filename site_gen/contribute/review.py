@@ -10,7 +10,6 @@ pull-request comment up to date.
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 import tarfile
@@ -51,6 +50,7 @@ class Review:
     other_files: list[str] = field(default_factory=list)
     user_problems: list = field(default_factory=list)
     sheet: object | None = None
+    masked_names: set = field(default_factory=set)  # file names holding a finding: shown masked
 
     @property
     def failed(self) -> bool:
@@ -155,6 +155,7 @@ def review_range(root: Path, base: str, head: str, *, sheet_folder: Path | None 
                  progress: Callable[[int, int], None] | None = None) -> Review:
     from ..model.library import CASE_FILE, load_library
     from ..model.yamlsource import load_yaml
+    from ..phi.report import suppression_lines
     from ..phi.scanner import scan
     from .completeness import score
     from .contact_sheet import DEFAULT_MAX_PER_SERIES, make_contact_sheets
@@ -188,12 +189,15 @@ def review_range(root: Path, base: str, head: str, *, sheet_folder: Path | None 
         if present:
             library = load_library(work, only=present)
             phi = scan(present, work, cache_dir=cache_dir, ocr=ocr, progress=progress)
+            review.masked_names = phi.masked_names
             series_paths: dict[str, list[str]] = {}
             for item in cases.values():
                 prefix = f"cases/{item.slug}/"
                 item.problems = sorted(p for p in library.problems if p.path.startswith(prefix)
                                        or p.path == prefix.rstrip("/"))
                 item.findings = [f for f in phi.findings if f.path.startswith(prefix)]
+                item.suppressed = [f"`{line}`" for line in suppression_lines(
+                    [(f, s) for f, s in phi.suppressed if f.path.startswith(prefix)], phi.masked_names)]
                 if item.status != "deleted":
                     data = load_yaml(work / prefix / CASE_FILE, prefix + CASE_FILE).data
                     item.completeness = score(data)
@@ -225,6 +229,7 @@ def _count(n: int, word: str) -> str:
 
 
 def render_markdown(review: Review, *, sheet_link: str | None = None) -> str:
+    from ..phi.report import finding_lines
     out = [MARKER, f"## Case review: `{review.base}..{review.head}`", ""]
     if not review.cases:
         out.append(f"{_count(review.commits, 'commit')}; no case was added or changed.")
@@ -237,6 +242,7 @@ def render_markdown(review: Review, *, sheet_link: str | None = None) -> str:
         for case in review.cases:
             schema = "✅ OK" if not case.problems else f"❌ {_count(len(case.problems), 'problem')}"
             phi = "✅ none found" if not case.findings else f"❌ {_count(len(case.findings), 'finding')}"
+            phi += f" ({len(case.suppressed)} allowed)" if case.suppressed else ""
             done = f"{case.completeness.score}/100" if case.completeness else "–"
             if case.status == "deleted":
                 schema = phi = "–"
@@ -250,7 +256,7 @@ def render_markdown(review: Review, *, sheet_link: str | None = None) -> str:
                 out += [f"- `{p}`" for p in case.problems] + [""]
             if case.findings:
                 out += ["**Possible patient information** (values masked)", ""]
-                out += [f"- `{f.location()}`: {f.category.value} ({f.detector}): {f.message}" for f in case.findings]
+                out += [f"- `{line}`" for line in finding_lines(case.findings, review.masked_names)]
                 out.append("")
             if case.completeness is not None:
                 out.append(f"**Completeness {case.completeness.score}/100**" +
@@ -330,4 +336,5 @@ def _shell_word(text: str) -> str:
 
 
 def default_cache(root: Path) -> Path:
-    return Path(os.environ.get("SITE_GEN_CACHE", root / ".cache" / "site-gen"))
+    from ..cache import cache_dir
+    return cache_dir(root)

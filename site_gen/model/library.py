@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ..fileset import LINKED_FOLDER, walk
 from ..media.discover import series_files
 from . import schema
 from .case import Case, User
@@ -109,6 +110,9 @@ def _case_folders(root: Path, problems: list[Problem]) -> list[Path]:
     result = []
     for case_dir in folders:
         rel = _rel(root, case_dir)
+        if case_dir.is_symlink():  # the guard and the build refuse it too (site_gen/fileset.py)
+            problems.append(Problem(rel, 0, 0, f"this case folder {LINKED_FOLDER}"))
+            continue
         if not (case_dir / CASE_FILE).is_file():
             problems.append(Problem(rel, 0, 0, f"this case folder has no {CASE_FILE}"))
             continue
@@ -127,6 +131,7 @@ def _case_folders(root: Path, problems: list[Problem]) -> list[Path]:
 
 def _load_case(root: Path, folder: Path, library: Library) -> Case | None:
     doc = load_yaml(folder / CASE_FILE, _rel(root, folder / CASE_FILE))
+    library.problems.extend(pragma_problems(folder / CASE_FILE, doc.path))
     if doc.problems:
         library.problems.extend(doc.problems)
         return None
@@ -139,6 +144,26 @@ def _load_case(root: Path, folder: Path, library: Library) -> Case | None:
     found = _check_case(case, doc, library)
     library.problems.extend(found)
     return None if found else case
+
+
+def pragma_problems(path: Path, rel: str) -> list[Problem]:
+    """Allow comments (`# phi: allow NAME: reason`) that are malformed or excuse nothing, with
+    where they go; the site never shows them (site_gen.phi.allow.strip_pragmas)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    if "phi" not in text.lower():
+        return []
+    from ..phi.textfile import pragma_scopes
+    problems = []
+    for note in pragma_scopes(text, rel, kind="yaml")[1]:
+        where, _, message = note[len(rel) + 1:].partition(": ")
+        line, _, column = where.partition(":")
+        if line.isdigit() and column.isdigit():
+            problems.append(Problem(rel, int(line), int(column), f"{message} (an allow comment goes at the end "
+                                    "of the line it excuses, in a value that ends on that line)"))
+    return problems
 
 
 def _check_case(case: Case, doc: YamlDocument, library: Library) -> list[Problem]:
@@ -192,17 +217,14 @@ def _check_series_path(folder: Path, written: str, key_images: list[int], doc: Y
     if ".." in Path(written.replace("\\", "/")).parts:
         return [doc.problem(at, "image paths may not use '..': keep the images inside the case folder")]
     target = folder / written
-    resolved = target.resolve()
-    if not resolved.is_relative_to(folder.resolve()):
-        return [doc.problem(at, "this image path leads outside the case folder (through a symbolic link); "
-                            "copy the images into the case folder instead")]
-    if not target.exists():
+    if not target.exists() and not target.is_symlink():
         return [doc.problem(at, _missing_path(folder, written))]
-    if target.is_dir():
-        for item in target.rglob("*"):
-            if item.is_symlink() and not item.resolve().is_relative_to(folder.resolve()):
-                return [doc.problem(at, f"{shown(item.name)} in this image folder is a link leading outside "
-                                    "the case folder; copy the file instead")]
+    # The same walk as the guard's: links leaving the case folder, linked folders, pipes refused.
+    repository = folder.parent.parent
+    for entry in walk([target], repository):
+        if entry.problem:
+            name = entry.rel[len(_rel(repository, folder)) + 1:] or entry.rel
+            return [doc.problem(at, f"{shown(name)} {entry.problem}")]
     found = series_files(target)
     if found is None:
         return [doc.problem(at, f"{shown(written)} holds no DICOM, PNG or JPEG images")]

@@ -23,7 +23,7 @@ from ..contribute.casefile import remove_series_entries
 from ..media.discover import series_files
 from ..model.case import Strike
 from ..model.library import CASE_FILE, load_library
-from ..model.yamlsource import load_yaml
+from ..model.yamlsource import load_yaml, safe_load_limited
 from . import codeowners, gitutil
 from .registry import profile_path, set_field
 from .settings import load_settings
@@ -135,7 +135,7 @@ def read_log(root: Path) -> list[dict]:
     path = root / LOG
     if not path.is_file():
         return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = safe_load_limited(path.read_text(encoding="utf-8")) or {}
     return list(data.get("takedowns") or [])
 
 
@@ -146,6 +146,10 @@ def takedown(root: Path, slug: str, reason: str, editor: str, *, today: datetime
     if reason not in REASONS:
         raise ModerationProblem(f"the reason must be one of {', '.join(REASONS)}")
     folder = root / "cases" / slug
+    if slug and "/" not in slug and folder.is_symlink():
+        raise ModerationProblem(f"cases/{slug} is a symbolic link, not a case folder: the guard, validation and "
+                                f"the build refuse it, so it is not published. Remove the link with 'git rm "
+                                f"cases/{slug}' and commit; check the folder it pointed to separately")
     if not slug or "/" in slug or slug.startswith(".") or not (folder / CASE_FILE).is_file():
         raise ModerationProblem(f"there is no case 'cases/{slug}' (give the case folder name)")
     library = load_library(root, only=[])

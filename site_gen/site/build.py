@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from ..cache import cache_dir as trusted_cache
 from ..media.convert import DEFAULT_RENDITION, ConversionError, ConvertedSeries, Rendition, convert_renditions
 from ..media.discover import series_files
 from ..model.case import Case, Series
@@ -88,7 +89,7 @@ def generate_site(root: Path, cache_dir: Path | None = None, *, use_directory_ur
                   quiz_all: bool = False, people: Settings | None = None) -> GeneratedSite:
     """Everything a builder needs; raises ProblemsFound listing every problem at once."""
     root = root.resolve()
-    cache_dir = (cache_dir or root / ".cache" / "site-gen").resolve()
+    cache_dir = trusted_cache(root, cache_dir).resolve()
     library = load_library(root)
     collections, collection_problems = load_collections(
         root, {c.slug for c in library.cases}, set(library.users))

@@ -8,8 +8,9 @@ from mkdocs.config import config_options as c
 class CaseLibraryConfig(base.Config):
     # Repository root holding cases/ and users/; default: the folder of mkdocs.yml.
     root = c.Optional(c.Type(str))
-    # Converted images are kept here between builds, keyed by content hash.
-    cache_dir = c.Type(str, default=".cache/site-gen")
+    # Converted images are kept here between builds, keyed by content hash; default:
+    # $SITE_GEN_CACHE, else ~/.cache/site-gen.  Never inside the repository (site_gen/cache.py).
+    cache_dir = c.Type(str, default="")
     # Show every case as a quiz (diagnosis hidden until revealed), not only those with quiz: true.
     quiz_all = c.Type(bool, default=False)
     # People and privacy (see site_gen/people/ and docs/privacy.md).

@@ -12,8 +12,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from ..cache import cache_dir as trusted_cache
 from ..model.problems import ProblemsFound
 from ..people import leaks
+from ..phi.allow import strip_pragmas
 from ..people.settings import Settings
 from .build import generate_site
 from .config import CaseLibraryConfig
@@ -107,8 +109,7 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
     def on_files(self, files: Files, *, config) -> Files:
         started = time.perf_counter()
         root = self._root(config)
-        cache_dir = Path(self.config.cache_dir)
-        cache_dir = cache_dir if cache_dir.is_absolute() else root / cache_dir
+        cache_dir = trusted_cache(root, self.config.cache_dir or None)  # never inside the checkout
         try:
             site = generate_site(root, cache_dir, use_directory_urls=config.use_directory_urls,
                                  site_name=config.site_name, site_url=config.site_url or "",
@@ -131,6 +132,10 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
         log.info("case-library: %d pages, %d series converted, %d from cache, in %s",
                  len(site.pages), site.converted, site.reused, duration(time.perf_counter() - started))
         return files
+
+    def on_page_markdown(self, markdown: str, **kwargs) -> str:
+        """Allow comments (`<!-- phi: allow NAME: reason -->`) never reach the published pages."""
+        return strip_pragmas(markdown)
 
     @staticmethod
     def _add(files: Files, file: File) -> None:
