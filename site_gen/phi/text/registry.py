@@ -115,4 +115,4 @@ def merge(spans: list[Span]) -> list[Span]:
 
 def _union(group: list[Span], end: int) -> Span:
     best = max(group, key=lambda s: (s.score, s.end - s.start))
-    return Span(group[0].start, end, best.category, best.detector, best.score)
+    return Span(group[0].start, end, best.category, best.detector, best.score, best.why)
