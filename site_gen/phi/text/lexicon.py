@@ -175,3 +175,44 @@ def not_name_words() -> frozenset[str]:
     abbreviations = {a for a in clinical_abbreviations()
                      if a.isalpha() and not ((info := table.get(a)) and not info.word and max(info.first, info.surname) >= 9)}
     return word_set("never_names_extra") | word_set("weekdays") | frozenset(abbreviations)
+
+
+@dataclass(frozen=True)
+class Region:
+    country: str
+    name: str   # lower case
+    code: str   # postal code, upper case
+    short: str  # AP-style short form, lower case, or ""
+
+
+@lru_cache(maxsize=1)
+def regions() -> tuple[Region, ...]:
+    """States, territories and provinces (regions.tsv): the one list every recognizer uses."""
+    out = []
+    for line in _read_lines("regions.tsv"):
+        country, name, code, *short = line.split("\t")
+        out.append(Region(country, name, code, short[0] if short else ""))
+    return tuple(out)
+
+
+def region_alternation(country: str | None = None, parts: tuple[str, ...] = ("name",), case: str = "title") -> str:
+    """A regex alternation of region names, codes or short forms, longest first.  `case` "title"
+    gives "New York", "upper" "NEW YORK", "lower" "new york", "any" a case-insensitive group."""
+    values = set()
+    for r in regions():
+        if country and r.country != country:
+            continue
+        for part in parts:
+            value = getattr(r, part)
+            if not value:
+                continue
+            if part == "code":
+                values.add(value)
+            elif case == "title":
+                values.add(value.title().replace(" Of ", " of ").replace(" And ", " and "))
+            elif case == "upper":
+                values.add(value.upper())
+            else:
+                values.add(value)
+    body = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(values, key=len, reverse=True))
+    return f"(?i:{body})" if case == "any" else body

@@ -48,8 +48,8 @@ _NAME_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{4,}(?![^\W\d_])")
 
 
 def _repeats(text: str, spans: list[Span], merged: list[Span]) -> list[Span]:
-    """A name found once marks its other mentions in the same text: "DR MAROTTA ... W. MAROTTA
-    AWARE", "transfer to Quartermain 3 ... F-MICU/QUARTERMAIN/CCU".  Only words no dictionary
+    """A name found once marks its other mentions in the same text: "DR VASCONI ... W. VASCONI
+    AWARE", "transfer to Brackenridge 3 ... F-MICU/BRACKENRIDGE/CCU".  Only words no dictionary
     knows (not English, clinical, geography or month words) are carried over."""
     words: dict[str, Category] = {}
     lower_source: set[str] = set()
