@@ -36,9 +36,10 @@ STREET_SUFFIXES = ["Street", "St", "St.", "Road", "Rd", "Avenue", "Ave", "Lane",
                    "Place", "Terrace", "Close", "Crescent", "Boulevard", "Blvd", "Highway", "Parkway"]
 WARD_WORDS = ["ward", "Ward", "unit", "wing", "building", "Building", "pavilion", "tower", "house", "block"]
 FLOOR_WORDS = ["floor {n}", "{n}th floor", "{n}", "level {n}", "fl {n}", "{n}{letter}"]
-HOSPITAL_HEADS = ["Hospital", "General Hospital", "Medical Center", "Medical Centre", "Clinic", "Infirmary",
-                  "Memorial Hospital", "Regional Medical Center", "Community Hospital", "University Hospital",
-                  "Health Centre", "Rehab", "Nursing Home", "hospital", "general", "medical center"]
+# written in lower case; half of them are title-cased when used ("general hospital" also title-cased)
+HOSPITAL_HEADS = ["hospital", "general hospital", "medical center", "medical centre", "clinic", "infirmary",
+                  "memorial hospital", "regional medical center", "community hospital", "university hospital",
+                  "health centre", "rehab", "nursing home", "general", "memorial", "regional"]
 
 
 @lru_cache(maxsize=1)
@@ -218,7 +219,8 @@ class _Gen:
         base = self.pick("town") if r.random() < 0.5 else self.last()
         x = r.random()
         if x < 0.5:
-            return [(f"{base} {r.choice(HOSPITAL_HEADS)}", "LOCATION")]
+            head = r.choice(HOSPITAL_HEADS)
+            return [(f"{base} {head.title() if r.random() < 0.6 else head}", "LOCATION")]
         if x < 0.65:
             return [(f"St {self.first()}'s", "LOCATION")]
         if x < 0.85:

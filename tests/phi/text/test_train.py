@@ -17,8 +17,8 @@ NOTES = [
     ("Family mtg with son Tavita and dtr Marisol, d/w Dr Ekwueme.", [(20, 26, "RelativeProxyName"),
                                                                   (35, 42, "RelativeProxyName"),
                                                                   (51, 58, "HCPName")]),
-    ("To Wexmoor 5 from Brindlecombe General on 4/12.", [(3, 12, "Location"), (18, 38, "Location"),
-                                                         (42, 46, "Date")]),
+    ("To Wexmoor 5 from Brindlecombe Infirmary on 4/12.", [(3, 12, "Location"), (18, 40, "Location"),
+                                                         (44, 48, "Date")]),
     ("Lungs clear. Foley d/c. Plan: wean PEEP to 5.", []),
 ]
 

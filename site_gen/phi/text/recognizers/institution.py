@@ -1,7 +1,7 @@
 """Institution names: "St Idony's Hospital", "Ashcombe Hospital", "Fenwick Hosp", "University of X
-Medical Center", "U of MD", "LAUREL REGIONAL", "North Campus", hospital acronyms after a preposition
+Medical Center", "U of MD", "ASHCOMBE MEDICAL", "North Campus", hospital acronyms after a preposition
 ("transferred to GH", "leave GH", "GH EW"), a one-word destination after a transfer verb ("went to
-Harbor"), employers ("works for X", "CEO OF X"), regions ("the Eastern Shore") and named wards
+Harbor"), employers ("works for X", "CEO OF X"), regions ("the Western Hills") and named wards
 ("Brackenridge 3 RN")."""
 from __future__ import annotations
 
@@ -90,7 +90,7 @@ class InstitutionRecognizer(Recognizer):
                 start = name_start
                 moved = _MOVED.search(text, max(0, start - 40), start)
                 if (lower_text or re.search(r"(?:^|[.!?:\n]\s*)$", text[max(0, start - 3):start])) and not moved:
-                    continue  # ("TAKEN TO ASHCOMBE REGIONAL": a destination is a name even in ordinary words)
+                    continue  # ("TAKEN TO ASHCOMBE MEDICAL": a destination is a name even in ordinary words)
             yield self.span(name_start, m.end(), 0.85)
             other = _AND_OTHER.match(text, m.end())
             if other and not is_english_word(other.group(1)) and other.group(1).lower() not in _never_wards():
