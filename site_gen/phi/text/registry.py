@@ -1,6 +1,7 @@
 """The list of text recognizers and the code that runs them all and merges their spans."""
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
@@ -64,7 +65,8 @@ def _repeats(text: str, spans: list[Span], merged: list[Span]) -> list[Span]:
                     lower_source.add(lower)
     if not words:
         return []
-    covered = [(s.start, s.end) for s in merged]
+    covered_starts = [s.start for s in merged]  # merged spans are sorted and disjoint
+    covered_ends = [s.end for s in merged]
     out = []
     low = text.lower()
     for lower, category in words.items():
@@ -73,11 +75,16 @@ def _repeats(text: str, spans: list[Span], merged: list[Span]) -> list[Span]:
             end = pos + len(lower)
             word = text[pos:end]
             if not (pos and (low[pos - 1].isalpha())) and not (end < len(low) and low[end].isalpha()) \
-                    and not any(a <= pos < b for a, b in covered) \
+                    and not _inside(pos, covered_starts, covered_ends) \
                     and not (word.islower() and lower not in lower_source):  # "Xxxxx" found: not every "xxxxx"
                 out.append(Span(pos, end, category, "repeat", 0.5))
             pos = low.find(lower, end)
     return out
+
+
+def _inside(pos: int, starts: list[int], ends: list[int]) -> bool:
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and pos < ends[i]
 
 
 @lru_cache(maxsize=4096)

@@ -13,8 +13,8 @@ from ..lexicon import (allowed_geography, alternation, region_alternation, epony
                        radiology_vocabulary, word_set)
 from .base import Recognizer, case_regime, contains_digit
 
-_CAP = r"[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’.-]*"
-_WORDISH = r"[\w\u00C0-\u024F][\w\u00C0-\u024F'’.-]*"
+_CAP = r"[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’.-]{0,40}"
+_WORDISH = r"[\w\u00C0-\u024F][\w\u00C0-\u024F'’.-]{0,40}"
 
 _UK_POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?\s*\d[ABD-HJLNP-UW-Z]{2}|GIR\s?0AA)\b")
 _PO_BOX = re.compile(r"\b(?:P\.?\s?O\.?\s*Box|Post\s+Office\s+Box|PSC|Box|Private\s+Bag|Locked\s+Bag|GPO\s+Box)\s*#?\s*\d+\b"
@@ -34,8 +34,8 @@ _CUED_ADDRESS = re.compile(r"\b(?i:lives|live|living|lived|resides|reside|residi
                            r"drops?\s+you\s+off|mail\s+it|send\s+it|deliver(?:ed)?\s+it|moved)\s+(?i:at|to|is|:)?\s*"
                            r"(\d{1,6}[A-Za-z]?(?:[ \t]+[^\s,;!?()]+){1,7})")
 # "support Brightvane in Holmvik 4471 in its mission": a postal code after a place name
-_IN_PLACE_CODE = re.compile(r"\b(?i:in|of)\s+((?:[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]+|[a-z\u00C0-\u024F]{3,})(?:[ \t]+"
-                            r"(?:[A-Z\u00C0-\u024F]?[\w\u00C0-\u024F'’-]+)){0,2})[ \t]+(\d{4,5})\s+(?=(?i:in|to|at|and|for)\b)")
+_IN_PLACE_CODE = re.compile(r"\b(?i:in|of)\s+((?:[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]{1,40}|[a-z\u00C0-\u024F]{3,})(?:[ \t]+"
+                            r"(?:[A-Z\u00C0-\u024F]?[\w\u00C0-\u024F'’-]{1,40})){0,2})[ \t]+(\d{4,5})\s+(?=(?i:in|to|at|and|for)\b)")
 _ADDRESS_CUE_GATE = re.compile(r"liv|resid|locat|address|drop|mail|send|deliver|moved")
 _FOUR_DIGITS = re.compile(r"\d{4}")
 _MILITARY = re.compile(r"\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b", re.I)
@@ -72,7 +72,7 @@ class AddressRecognizer(Recognizer):
             r"\b(?:" + prefix_alts + r")[ \t]+(?:" + _CAP + r")(?:[ \t]+" + _WORDISH + r"){0,4}?[ \t]+\d{1,5}[A-Za-z]?\b")
         # house number, a street name that is no English word, a number: "3071 Lindholm 12"
         self.number_name_number = re.compile(
-            r"(?<![\w/.,:-])(\d{1,6})[ \t]+([A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]+(?:[ \t]+[\w\u00C0-\u024F'’.-]+){0,3}?)[ \t]+\d{1,5}[A-Za-z]?(?![\w/,:-]|[.,]\d|\.\w)")
+            r"(?<![\w/.,:-])(\d{1,6})[ \t]+([A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]{1,40}(?:[ \t]+[\w\u00C0-\u024F'’.-]{1,40}){0,3}?)[ \t]+\d{1,5}[A-Za-z]?(?![\w/,:-]|[.,]\d|\.\w)")
         self.unit = re.compile(r"\b(?:" + unit + r")\.?\s*#?\s*\d{1,5}[A-Za-z]?\b", re.I)
         self.state_zip = re.compile(r"(?:\b(?:" + region_alternation(parts=("code",)) + r")\.?,?\s+)(\d{4,5}(?:-\d{4})?)(?![\w-])")
         us_states = region_alternation("US", case="lower")
@@ -84,11 +84,11 @@ class AddressRecognizer(Recognizer):
         self.line_end_code = re.compile(r"(?m)(?:[A-Za-z\u00C0-\u024F)]\s*,?\s+|^\s*)(\d{3}(?:[ -]?\d{2,3})?|\d{4,5}(?:-\d{3,4})?)(?:\s+[A-Z]{2})?\s*$")
         # a postal code after a capitalised word or two: "Sweden 41266", "Bergen NO 5003"
         self.word_code = re.compile(
-            r"\b([A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]+(?:[ \t]+[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]+){0,2}),?[ \t]+(?:[A-Z]{1,2}[ \t]+)?"
+            r"\b([A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]{1,40}(?:[ \t]+[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]{1,40}){0,2}),?[ \t]+(?:[A-Z]{1,2}[ \t]+)?"
             r"(\d{4,6}|\d{2,3}-\d{3}|\d{4}-\d{3})(?![\w/.-]|[.,]\d)")
         cues = alternation("address_cues")
         self.place_after_cue = re.compile(
-            r"\b(?P<cue>" + cues + r")\s+(?P<place>(?:[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’.-]*)(?:[\s-]+(?:[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’.-]*)){0,2})",
+            r"\b(?P<cue>" + cues + r")\s+(?P<place>(?:[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’.-]{0,40})(?:[\s-]+(?:[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’.-]{0,40})){0,2})",
             re.I)
         self.languages = word_set("languages")
         self.place_cue_words = word_set("address_cues") | word_set("place_cues_extra")

@@ -209,7 +209,7 @@ def _state_names() -> str:
     return region_alternation("US", ("name", "short"), "title") + "|" + region_alternation("US", ("code",))
 
 
-_UNIV_OF = re.compile(r"\b(?i:university|univ\.?)\s+(?i:of)\s+(?:(?i:the)\s+)?[A-Za-z][\w'’.-]*"
+_UNIV_OF = re.compile(r"\b(?i:university|univ\.?)\s+(?i:of)\s+(?:(?i:the)\s+)?[A-Za-z][\w'’.-]{0,40}"
                          r"(?:\s+(?i:medical\s+(?:center|centre|ctr|system|school)|med\.?\s+(?:center|ctr)|hospitals?|"
                          r"hosp\.?|medical|health(?:\s+system)?))?")
 _U_OF = re.compile(r"(?<![\w/])(?<!\d\s)U(?:\.\s?|\s+)(?:(?i:of)\s+[A-Z][A-Za-z]+|(?:" + _state_names() + r"))\b(?:\s+(?i:med(?:ical)?\.?\s+(?:center|centre|ctr)|"
@@ -267,7 +267,7 @@ _WARD = re.compile(r"\b(?i:to|at|from|in|into|on)\s+([A-Za-z][a-z]{4,}|[A-Z]{5,}
 # "Per Brackenridge 3 RN", "PLAN: BRACKENRIDGE 2 WHEN BED AVAIL": a ward with a staff or bed word after it
 _WARD_AFTER = re.compile(r"\b([A-Z][a-z]{4,}|[A-Z]{5,})[ \t]\d\b(?=[ \t]+(?i:rn|rns|nurse|nurses|team|staff|when|bed|beds|"
                          r"at|today|tomorrow|tonight|or|and|with|for|to|post|after|once|if)\b)")
-_DOSE = re.compile(r"[\d.]*\s*(?:(?i:mcgs?|mg|g|ml|cc|units?|u|meq|mmol)\b|%)")
+_DOSE = re.compile(r"[\d.]{0,12}\s*(?:(?i:mcgs?|mg|g|ml|cc|units?|u|meq|mmol)\b|%)")
 _KNOWN: re.Pattern[str] | None = None
 _NEVER_WARDS: frozenset[str] | None = None
 

@@ -220,6 +220,8 @@ class PersonNameRecognizer(Recognizer):
             return
         regime = self._regime(toks)
         self._cased = regime == "cased"
+        content_end = len(text.rstrip())
+        self._last_line_start = text.rfind("\n", 0, content_end) + 1  # start of the last line with content
         # speaker labels of a dialogue, kept when one of them is a listed first name
         labels = {m.start(1): m.group(1).lower() for m in _SPEAKER.finditer(text)} if ":" in text else {}
         table = names()
@@ -414,17 +416,33 @@ class PersonNameRecognizer(Recognizer):
             found.append((keep, total))
         # "Tashkinov and Pellew", "founders: Lavergne, Parkinson and Kiely": Titlecase words listed with a
         # name are names too
+        # Only groups at most two tokens apart can be listed together ("A, B", "A and B"): index the
+        # found groups by their first and last token so each check looks at its neighbours only.
+        by_first: dict[int, list[tuple[list[_Tok], float]]] = {}
+        by_last: dict[int, list[tuple[list[_Tok], float]]] = {}
+
+        def index(item: tuple[list[_Tok], float]) -> None:
+            by_first.setdefault(item[0][0].index, []).append(item)
+            by_last.setdefault(item[0][-1].index, []).append(item)
+
+        for item in found:
+            index(item)
         changed = True
         while changed and pending and found:
             changed = False
             for item in list(pending):
                 keep, total = item
                 known = all(names().get(_bare(t.lower)) is not None for t in keep if not t.initial)
-                support = [strength for other, strength in found
+                first, last = keep[0].index, keep[-1].index
+                neighbours = [o for k in (first - 1, first - 2) for o in by_last.get(k, ())] + \
+                    [o for k in (last + 1, last + 2) for o in by_first.get(k, ())]
+                support = [strength for other, strength in neighbours
                            if strength >= (0.7 if known else 0.85) and self._listed(text, keep, other)]
                 if support:
                     pending.remove(item)
-                    found.append((keep, max(total + 0.5, min(support))))
+                    new = (keep, max(total + 0.5, min(support)))
+                    found.append(new)
+                    index(new)
                     changed = True
         for a, b in zip(pending, pending[1:]):
             if a[1] > 0 and b[1] > 0 and a[1] + b[1] >= 0.75 and self._listed(text, a[0], b[0]) and \
@@ -514,13 +532,12 @@ class PersonNameRecognizer(Recognizer):
                 evidence += 0.5
             elif first.start in self._speakers and len(self._speakers) > 1:
                 evidence += 0.6  # dialogue: "Sigrún: What a day. | Tobias: Remember me"
-        line_start = text.rfind("\n", 0, first.start) + 1
-        line_end = text.find("\n", last.end)
-        line_end = len(text) if line_end < 0 else line_end
-        if (line_start > 0 and not text[line_start:first.start].strip(" \t-*>") or
-                _AFTER_SENTENCE.search(text, line_start, first.start)) \
-                and not text[last.end:line_end].strip(" \t.,") and not text[line_end:].strip() and len(group) <= 3:
-            evidence += 0.4  # a name alone on the last line: a sign-off ("SUSAN")
+        if len(group) <= 3 and last.end > self._last_line_start:  # cheap test first: only the last line
+            line_start = self._last_line_start
+            if (line_start > 0 and not text[line_start:first.start].strip(" \t-*>") or
+                    _AFTER_SENTENCE.search(text, max(line_start, first.start - 24), first.start)) \
+                    and not text[last.end:].strip(" \t.,\n"):
+                evidence += 0.4  # a name alone on the last line: a sign-off ("SUSAN")
         if any(t.lower in _PARTICLES and t.text.islower() for t in group[1:-1]) and group[0].text[:1].isupper() \
                 and group[-1].text[:1].isupper():
             evidence += 0.35  # "Aukje van Oost", "Ludger ten Brink": a particle between two capitalised words
