@@ -12,28 +12,25 @@ from .lexicon import (allowed_geography, not_name_words, drug_names, eponyms, is
 from .recognizers.address import AddressRecognizer
 from .recognizers.age import AgeRecognizer
 from .recognizers.base import Recognizer
-from .recognizers.biometric import BiometricRecognizer
+from .recognizers.context_id import context_id_recognizers
 from .recognizers.date import DateRecognizer
-from .recognizers.device_id import DeviceIdRecognizer
 from .recognizers.email import EmailRecognizer
 from .recognizers.id_number import IdNumberRecognizer
 from .recognizers.institution import InstitutionRecognizer
 from .recognizers.person_name import PersonNameRecognizer
 from .recognizers.phone import PhoneRecognizer
 from .recognizers.url_ip import UrlIpRecognizer
-from .recognizers.vehicle import VehicleRecognizer
 
 RECOGNIZER_CLASSES: tuple[type[Recognizer], ...] = (
     EmailRecognizer, UrlIpRecognizer, PhoneRecognizer, IdNumberRecognizer, DateRecognizer,
-    AgeRecognizer, AddressRecognizer, InstitutionRecognizer, VehicleRecognizer,
-    DeviceIdRecognizer, BiometricRecognizer, PersonNameRecognizer,
+    AgeRecognizer, AddressRecognizer, InstitutionRecognizer, PersonNameRecognizer,
 )
 
 
 @lru_cache(maxsize=1)
 def recognizers() -> tuple[Recognizer, ...]:
     """One instance of each recognizer, built once (their data loads on first use)."""
-    return tuple(cls() for cls in RECOGNIZER_CLASSES)
+    return tuple(cls() for cls in RECOGNIZER_CLASSES) + context_id_recognizers()
 
 
 def run_all(text: str) -> list[Span]:
