@@ -43,6 +43,7 @@ class Pattern:
     regex: re.Pattern[str]
     score: float
     group: int = 0
+    filters: tuple[Filter, ...] = ()  # false-positive filters for this pattern only
 
 
 class PatternRecognizer(Recognizer):
@@ -71,7 +72,7 @@ class PatternRecognizer(Recognizer):
                 score = self.validate(text[start:end], pattern)
                 if score is None:
                     continue
-                dropped = next((f for f in self.filters if f(text, start, end)), None)
+                dropped = next((f for f in self.filters + pattern.filters if f(text, start, end)), None)
                 if dropped is not None:
                     continue
                 why = pattern.name
