@@ -17,13 +17,15 @@ from .recognizers.date import DateRecognizer
 from .recognizers.email import EmailRecognizer
 from .recognizers.id_number import IdNumberRecognizer
 from .recognizers.institution import InstitutionRecognizer
+from .recognizers.name_shapes import DicomNameRecognizer, DottedInitialsRecognizer
 from .recognizers.person_name import PersonNameRecognizer
 from .recognizers.phone import PhoneRecognizer
 from .recognizers.url_ip import UrlIpRecognizer
 
 RECOGNIZER_CLASSES: tuple[type[Recognizer], ...] = (
     EmailRecognizer, UrlIpRecognizer, PhoneRecognizer, IdNumberRecognizer, DateRecognizer,
-    AgeRecognizer, AddressRecognizer, InstitutionRecognizer, PersonNameRecognizer,
+    AgeRecognizer, AddressRecognizer, InstitutionRecognizer, PersonNameRecognizer, DicomNameRecognizer,
+    DottedInitialsRecognizer,
 )
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from site_gen.phi.finding import Span
 
 from .corpus import MODEL_LABEL, Doc, read_corpora
-from .detector import Analysis, Detector, combine
+from .detector import Analysis, combine
 from .lexicon import allowed_geography
 from .normalize import Normalized, normalize
 from .registry import merge, run_all
