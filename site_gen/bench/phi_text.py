@@ -71,17 +71,10 @@ def run_cv(corpora: dict[str, list[Doc]], folds: int, synthetic: int, seed: int,
     prepared, generated = train.prepare_all(corpora, synthetic, seed, log=log)
     with tempfile.TemporaryDirectory() as work:
         results = train.cross_validate(prepared, generated, folds, Path(work), log=log)
-    out: dict = {"pooled": {}, "folds": {}, "thresholds": [r["settings"] for r in results]}
-    for name in corpora:
-        pooled = Score()
-        per_fold = []
-        for r in results:
-            s = r["scores"].get(name, Score())
-            pooled.merge(s)
-            per_fold.append(s.summary())
-        out["pooled"][name] = pooled.summary()
-        out["folds"][name] = per_fold
-    return out
+    tables = train.cv_tables(corpora, results)
+    return {"pooled": {name: t["pooled"] for name, t in tables.items()},
+            "folds": {name: t["folds"] for name, t in tables.items()},
+            "thresholds": [r["settings"] for r in results]}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -76,7 +76,7 @@ def _repeats(text: str, spans: list[Span], merged: list[Span]) -> list[Span]:
             if not (pos and (low[pos - 1].isalpha())) and not (end < len(low) and low[end].isalpha()) \
                     and not _inside(pos, covered_starts, covered_ends) \
                     and not (word.islower() and lower not in lower_source):  # "Xxxxx" found: not every "xxxxx"
-                out.append(Span(pos, end, category, "repeat", 0.5))
+                out.append(Span(pos, end, category, "repeat", 0.5, "another mention of a name or place found in this text"))
             pos = low.find(lower, end)
     return out
 

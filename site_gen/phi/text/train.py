@@ -34,7 +34,7 @@ from .registry import merge, run_all
 from .scoring import Score
 from .tagger import LABELS, MODEL_FILE, SETTINGS_FILE, Tagger, Token, features, rule_marks, segments, tokenize
 
-TRAINER_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 120, "feature.possible_transitions": True,
+TRAINER_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 60, "feature.possible_transitions": True,
                   "feature.minfreq": 2}
 MODEL_GRID = (0.08, 0.12, 0.18, 0.25, 0.35, 0.5, 0.65, 0.8)
 RULE_GRID = (0.0, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9, 1.01)
@@ -186,6 +186,31 @@ def median_settings(results: list[dict]) -> dict:
     return settings
 
 
+def cv_tables(corpora: dict[str, list[Doc]], results: list[dict]) -> dict:
+    """Per corpus: the pooled summary and one summary per fold."""
+    summary = {}
+    for name in corpora:
+        pooled = Score()
+        per_fold = []
+        for r in results:
+            s = r["scores"].get(name, Score())
+            pooled.merge(s)
+            per_fold.append(s.summary())
+        summary[name] = {"pooled": pooled.summary(), "folds": per_fold}
+    return summary
+
+
+def report_cv(corpora: dict[str, list[Doc]], results: list[dict], folds: int) -> dict:
+    """Print the cross-validated table (pooled and per fold, per category); return it as data."""
+    from site_gen.bench.phi_text import print_folds, print_summary
+
+    summary = cv_tables(corpora, results)
+    for name, table in summary.items():
+        print_summary(name, table["pooled"], f"cross-validated, pooled over {folds} folds")
+        print_folds(name, table["folds"])
+    return summary
+
+
 def prepare_all(corpora: dict[str, list[Doc]], synthetic_count: int, seed: int, log=print):
     from .synthetic import generate
 
@@ -216,15 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.folds > 1:
             results = cross_validate(prepared, synthetic, args.folds, Path(work))
             settings = median_settings(results)
-            pooled: dict[str, Score] = {}
-            for r in results:
-                for name, s in r["scores"].items():
-                    pooled.setdefault(name, Score()).merge(s)
-            cv_summary = {name: {"recall": s.recall, "precision": s.precision,
-                                 "false_alarms_per_100_docs": s.false_alarms_per_100}
-                          for name, s in pooled.items()}
-            for name, row in cv_summary.items():
-                print(f"CV {name}: " + ", ".join(f"{k} {v:.3f}" for k, v in row.items() if v is not None))
+            cv_summary = report_cv(corpora, results, args.folds)
     args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     train_model(prepared + synthetic, args.out / MODEL_FILE.name)

@@ -88,3 +88,21 @@ def test_build_name_data_from_tiny_fixture(tmp_path):
     table = {r.split("\t")[0]: r.split("\t")[1:] for r in rows}
     assert table["smith"][0] == "0" and int(table["smith"][1]) > 15 and table["smith"][2] == "0"
     assert table["bill"][2] == "1" and table["baker"][2] == "1"
+
+
+def test_every_finding_says_why_without_quoting_the_value():
+    text = ("Seen by Dr. Ilse Vandermeer on 12\u201303\u20132019; wife Oona (tel 0 2 0  7 9 4 6  0 9 5 8) "
+            "lives at 14 Larkspur Road. MRN: 88231907. oona.v@example.org")
+    spans = analyze(text)
+    assert {s.category for s in spans} >= {Category.NAME, Category.DATE, Category.PHONE, Category.ADDRESS,
+                                            Category.ID_NUMBER, Category.EMAIL}
+    for s in spans:
+        assert s.why, s
+        assert text[s.start:s.end] not in s.why
+
+
+def test_textfile_findings_carry_why(tmp_path):
+    from site_gen.phi.textfile import scan_text
+
+    findings = scan_text("History: seen by Dr Ilse Vandermeer.\n", "case.md")
+    assert findings and all(f.why for f in findings)

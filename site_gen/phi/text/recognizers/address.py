@@ -44,6 +44,7 @@ _MILITARY = re.compile(r"\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b", re.I)
 class AddressRecognizer(Recognizer):
     name = "address"
     category = Category.ADDRESS
+    description = "an address or a place smaller than a state"
 
     def __init__(self) -> None:
         # Suffixes must start with a capital ("Ashgrove St", "Kastanienstrasse"): lower-case

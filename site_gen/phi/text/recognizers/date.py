@@ -98,6 +98,7 @@ _AMBIGUOUS_MONTHS = frozenset({"may", "mar", "march", "jan", "jun", "june", "dec
 class DateRecognizer(Recognizer):
     name = "date"
     category = Category.DATE
+    description = "a date more specific than a year"
 
     def _blocked(self, text: str, start: int, end: int) -> bool:
         if _DATE_PHRASES.search(text, max(0, start - 16), start):

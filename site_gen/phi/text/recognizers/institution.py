@@ -22,6 +22,7 @@ _FUNCTION = frozenset({"of", "and", "&", "the", "for", "de", "la", "del", "di", 
 class InstitutionRecognizer(Recognizer):
     name = "institution"
     category = Category.INSTITUTION
+    description = "a hospital, ward or institution name"
 
     def __init__(self) -> None:
         heads = alternation("institution_heads")

@@ -79,87 +79,95 @@ class NameContext:
             return False
         return bool(_LIST_GAP.fullmatch(gap))
 
+    def _because(self, value: float, reason: str) -> float:
+        """Record why a group gained evidence (the finding's `why`), return the amount."""
+        self._reasons.append(reason)
+        return value
+
     def _evidence(self, toks: list[_Tok], text: str, group: list[_Tok]) -> float:
+        self._reasons: list[str] = []
         first, last = group[0], group[-1]
         idx = first.index
         before = [t.lower for t in toks[max(0, idx - 3):idx]]
         gap_before = text[toks[idx - 1].end:first.start] if idx else ""
         evidence = 0.0
         if before and before[-1] in self.titles and re.fullmatch(r"\.?\s{0,3}", gap_before or " ") and gap_before:
-            evidence += 1.0
+            evidence += self._because(1.0, "title before")
         elif before and before[-1] in self.relations and re.fullmatch(r"[\s,:(\-\"'“]*(?:is\s+)?", gap_before or " ") \
                 and not self._verbish(first, text):
-            evidence += 0.6
+            evidence += self._because(0.6, "relation word before")
         elif len(before) >= 2 and before[-2] in self.relations and before[-1] in {"is", "named", "called", "was", "s", "in-law"}:
-            evidence += 0.6
+            evidence += self._because(0.6, "relation word before")
         elif before and (before[-1] in self.roles or " ".join(before[-2:]) in self.roles) and \
                 re.fullmatch(r"[\s,:(\-\"'“]*", gap_before or " ") and self._namelike(first, text):
-            evidence += 0.6
+            evidence += self._because(0.6, "role word before")
         elif before and before[-1] in self.cues | {"patient", "pt", "name", "patient name"} and re.fullmatch(r"\s*:\s*", gap_before or ""):
-            evidence += 0.5  # a label: "Patient: John Smith"
+            evidence += self._because(0.5, "label before")  # a label: "Patient: John Smith"
         elif len(before) >= 2 and before[-2] in {"named", "call", "calls", "called", "call"} and before[-1] in {"him", "her", "me", "them", "it"}:
             # "She named him Frank", "people call me višeslav": whatever follows is the name
-            evidence += 1.0 if re.fullmatch(r"[ \t]{1,2}", gap_before or "") else 0.5
+            evidence += self._because(1.0 if re.fullmatch(r"[ \t]{1,2}", gap_before or "") else 0.5, "naming verb before")
         elif self._coordinated(toks, text, idx):
-            evidence += 0.5
+            evidence += self._because(0.5, "listed after a title or relation")
         elif not _CLAUSE_BREAK.search(gap_before or ""):
             for size in (3, 2, 1):
                 phrase = " ".join(before[-size:])
                 if len(before) >= size and phrase in self.strong_cues:
                     naming = phrase in self.naming_cues or (size > 1 and " ".join(before[-2:]) in self.naming_cues)
                     # "my name is vitoria", "call me višeslav": whatever follows is the name
-                    evidence += 1.0 if naming and re.fullmatch(r"[\s:,\"'“]{1,3}", gap_before or "") else 0.5
+                    evidence += self._because(1.0 if naming and re.fullmatch(r"[\s:,\"'“]{1,3}", gap_before or "") else 0.5, "cue phrase before")
                     break
             else:
                 if before and before[-1] in self.cues:
-                    evidence += 0.15
+                    evidence += self._because(0.15, "cue word before")
         lidx = last.index
         after = toks[lidx + 1] if lidx + 1 < len(toks) else None
         if len(group) == 1 and _SENTENCE_END.search(text[max(0, first.start - 6):first.start]):
             if _VOCATIVE.match(text, last.end):
-                evidence += 0.5
+                evidence += self._because(0.5, "addressed by name")
             elif first.start in self._speakers and len(self._speakers) > 1:
-                evidence += 0.6  # dialogue: "Sigrún: What a day. | Tobias: Remember me"
+                evidence += self._because(0.6, "dialogue label")  # dialogue: "Sigrún: What a day. | Tobias: Remember me"
         if len(group) <= 3 and last.end > self._last_line_start:  # cheap test first: only the last line
             line_start = self._last_line_start
             if (line_start > 0 and not text[line_start:first.start].strip(" \t-*>") or
                     _AFTER_SENTENCE.search(text, max(line_start, first.start - 24), first.start)) \
                     and not text[last.end:].strip(" \t.,\n"):
-                evidence += 0.4  # a name alone on the last line: a sign-off ("SUSAN")
+                evidence += self._because(0.4, "sign-off line")  # a name alone on the last line: a sign-off ("SUSAN")
         if any(t.lower in _PARTICLES and t.text.islower() for t in group[1:-1]) and group[0].text[:1].isupper() \
                 and group[-1].text[:1].isupper():
-            evidence += 0.35  # "Aukje van Oost", "Ludger ten Brink": a particle between two capitalised words
+            evidence += self._because(0.35, "name particle")  # "Aukje van Oost", "Ludger ten Brink": a particle between two capitalised words
         if after is not None and after.lower in ("and", "&") and last.index + 2 < len(toks) and \
                 toks[last.index + 2].lower in self.titles and self._namelike(first, text):
-            evidence += 0.5  # "INA VOSS AND DRS ADEMOLA AND PRENTISS AWARE", "Smith and Dr Jones"
+            evidence += self._because(0.5, "listed with a titled name")  # "INA VOSS AND DRS ADEMOLA AND PRENTISS AWARE", "Smith and Dr Jones"
         if after is not None and after.lower in ("family", "families") and max(t.base for t in group) >= 0.7 and re.fullmatch(r"[ \t]{1,2}", text[last.end:after.start]):
-            evidence += 0.4  # "KEEP OYELARAN FAMILY AWARE"
+            evidence += self._because(0.4, "family word after")  # "KEEP OYELARAN FAMILY AWARE"
         possessive = _POSSESSIVE_RELATION.match(text, max(0, last.end - 2)) if after is not None else None
         if possessive:
             rel = possessive.group(1).lower()
             if rel in self.relations:
-                evidence += 0.6  # "roberto's daughter"
+                evidence += self._because(0.6, "relation after possessive")  # "roberto's daughter"
         if after is not None:
             gap_after = text[last.end:after.start]
             signoff = _LINE_END.match(text, after.end) is not None
             if after.lower in self.credentials and re.fullmatch(r"[\s,]{1,3}", gap_after) and (after.text.isupper() or text.islower() or signoff) \
                     and not (len(group) == 1 and first.lower in self.note_verbs):
-                evidence += 0.8  # "Imke Sollberg, RN"; not "PLEASE SEE MD NOTES"
+                evidence += self._because(0.8, "credential after")  # "Imke Sollberg, RN"; not "PLEASE SEE MD NOTES"
             elif after.lower in self.strong_followers and re.fullmatch(r"\s{1,2}", gap_after):
                 info = names().get(_bare(last.lower))
                 # "Vrenkel spent", "VASCONI AWARE"; "social: bill called" (a common first name, any case)
-                evidence += 0.6 if len(group) == 1 and info is not None and info.first >= 11 and \
-                    last.text.islower() else 0.4
+                evidence += self._because(0.6 if len(group) == 1 and info is not None and info.first >= 11 and \
+                    last.text.islower() else 0.4, "subject of a verb")
             elif after.lower in self.followers and re.fullmatch(r"\s{1,2}", gap_after):
-                evidence += 0.2
+                evidence += self._because(0.2, "verb after")
         # "J. Smith", "E PRENTISS": an initial joined to a listed name ("L NARE", "R LE" are sides)
         if any(t.initial and t.text not in "LR" for t in group) and any(t.base >= 0.35 for t in group if not t.initial):
-            evidence += 0.3
+            evidence += self._because(0.3, "initial with a listed name")
         elif any(t.initial and text[t.end:t.end + 2] == ". " and t.text not in "RL" and
                  re.search(r"(?:^|[\s(])$", text[max(0, t.start - 1):t.start]) for t in group[:-1]) and \
                 any(t.base >= 0.25 and len(t.text) >= 3 for t in group if not t.initial):
-            evidence += 0.45  # "E. PRENTISS AWARE"
-        evidence += self._pair_bonus(group)
+            evidence += self._because(0.45, "initial before a name")  # "E. PRENTISS AWARE"
+        pair = self._pair_bonus(group)
+        if pair:
+            evidence += self._because(pair, "first name with surname")
         return evidence
 
     def _verbish(self, tok: _Tok, text: str) -> bool:

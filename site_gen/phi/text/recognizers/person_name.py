@@ -104,6 +104,7 @@ class PersonNameRecognizer(NameWords, NameContext, Recognizer):
         i = 0
         n = len(toks)
         found: list[tuple[list[_Tok], float]] = []
+        reasons: dict[int, list[str]] = {}  # first token's start -> why the group is a name
         pending: list[tuple[list[_Tok], float]] = []
         for k, t in enumerate(toks):
             t.index = k
@@ -131,6 +132,7 @@ class PersonNameRecognizer(NameWords, NameContext, Recognizer):
             if not words:
                 continue
             evidence = self._evidence(toks, text, group)
+            reasons[group[0].start] = self._reasons
             if evidence < 1.0 and (self._organisation(toks, text, group[-1]) or self._journal(toks, group)):
                 continue
             listed_eponym = False
@@ -195,6 +197,7 @@ class PersonNameRecognizer(NameWords, NameContext, Recognizer):
                     pending.remove(item)
                     new = (keep, max(total + 0.5, min(support)))
                     found.append(new)
+                    reasons.setdefault(keep[0].start, []).append("listed with a name")
                     index(new)
                     changed = True
         for a, b in zip(pending, pending[1:]):
@@ -202,9 +205,17 @@ class PersonNameRecognizer(NameWords, NameContext, Recognizer):
                     (a[0][0].base >= 0.45 or b[0][0].base >= 0.45) and \
                     all(t.base >= 0.35 and len(t.text) >= 4 for t in a[0] + b[0] if not t.initial):
                 found.extend([(a[0], a[1] + 0.3), (b[0], b[1] + 0.3)])  # "Tashkinov and Pellew were"
+                for item in (a, b):
+                    reasons.setdefault(item[0][0].start, []).append("two name-like words listed together")
         for keep, total in found:
             lead = _LEAD_INITIAL.search(text, max(0, keep[0].start - 6), keep[0].start)
             if lead:  # "s. ilario rrt", "SUCRALFATE-W. VASCONI": the initial belongs to the name
-                yield self.span(lead.start(1), keep[-1].end, min(0.99, 0.5 + total / 4))
+                yield self.span(lead.start(1), keep[-1].end, min(0.99, 0.5 + total / 4), why=self._why(reasons, keep))
                 continue
-            yield self.span(keep[0].start, keep[-1].end, min(0.99, 0.5 + total / 4))
+            yield self.span(keep[0].start, keep[-1].end, min(0.99, 0.5 + total / 4), why=self._why(reasons, keep))
+
+    @staticmethod
+    def _why(reasons: dict[int, list[str]], keep: list[_Tok]) -> str:
+        found = [r for t in keep for r in reasons.get(t.start, ())]
+        unique = list(dict.fromkeys(found))
+        return "name-like words" + (": " + ", ".join(unique) if unique else "")
