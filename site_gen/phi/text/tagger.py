@@ -113,9 +113,12 @@ def word_features(word: str) -> tuple[str, ...]:
         return tuple(feats)
     if not word[0].isalpha():
         return ("p=" + word,)
-    feats.append("w=" + lower[:24])
-    if len(lower) > 3:
-        feats += ["suf3=" + lower[-3:], "pre3=" + lower[:3]]
+    if public_word(lower):
+        # Word identity only for public vocabulary: the model file must never hold a name (or a
+        # fragment of one) from the text it was trained on, whoever retrains it.
+        feats.append("w=" + lower[:24])
+        if len(lower) > 3:
+            feats += ["suf3=" + lower[-3:], "pre3=" + lower[:3]]
     feats.append(f"len={min(len(word), 8)}")
     script = _script(word[0])
     if script != "ascii":
@@ -155,6 +158,17 @@ def word_features(word: str) -> tuple[str, ...]:
     if info is None and not english and len(lower) >= 3:
         feats.append(f"nameness={max(-2, min(2, round(nameness(lower))))}")
     return tuple(feats)
+
+
+@lru_cache(maxsize=65536)
+def public_word(lower: str) -> bool:
+    """A word of the shipped non-name vocabulary (English, clinical, drugs, abbreviations, rule
+    word lists, months, states and countries, eponyms); names and towns are not."""
+    if is_english_word(lower) or lower in radiology_vocabulary() or lower in drug_names() \
+            or lower in clinical_abbreviations() or lower in month_lookup() or lower in allowed_geography():
+        return True
+    always, conditional = eponyms()
+    return lower in always or lower in conditional or any(lower in words for words in _word_lists().values())
 
 
 _CONTEXT_KEEP = ("w=", "s=", "list=", "first=", "last=", "p=", "month", "english", "day", "year", "dlen=")
@@ -235,7 +249,7 @@ def features(text: str, tokens: Sequence[Token], marks: Sequence[str | None]) ->
                     f.append(f"{k}r=" + marks[j].split(":")[0])
             else:
                 f.append(f"{k}edge")
-        if i and i + 1 < n:
+        if i and public_word(tokens[i - 1].text.lower()) and public_word(tok.text.lower()):
             f.append("bi=" + tokens[i - 1].text.lower()[:12] + "|" + tok.text.lower()[:12])
         out.append(f)
     return out

@@ -60,6 +60,16 @@ def test_training_writes_a_model_that_loads_and_tags(corpus_dir, tmp_path):
     assert all(s.why for s in spans)
 
 
+def test_model_file_holds_no_name_from_its_training_text(corpus_dir, tmp_path):
+    """Word identities enter the model only for public vocabulary: a deployment that retrains on
+    its own notes must not publish its patients' names inside the model file."""
+    assert train.main([str(corpus_dir), "--folds", "0", "--synthetic", "20", "--out", str(tmp_path)]) == 0
+    raw = (tmp_path / MODEL_FILE.name).read_bytes().lower()
+    for name in (b"tavita", b"marisol", b"ekwueme", b"wexmoor", b"brindlecombe"):
+        assert name not in raw
+    assert b"w=" in raw  # ordinary words are features
+
+
 def test_cross_validation_never_scores_a_training_fold(corpus_dir, tmp_path):
     corpora = read_corpora(corpus_dir)
     prepared, synthetic = train.prepare_all(corpora, 40, 1, log=lambda msg: None)
