@@ -1,6 +1,6 @@
 """Recall/precision of the PHI text detector on labelled corpora, honestly.
 
-    python -m site_gen.bench.phi_text [--corpus ../shared/corpora] [--cv 5] [--json]
+    python -m site_gen.bench.phi_text [--corpus ../shared/corpora] [--cv 5] [--large] [--json]
 
 `--cv N` is the figure that counts: each corpus is split into N folds (PhysioNet notes by patient,
 every other corpus by record); for each fold the model is trained and the thresholds are chosen
@@ -37,6 +37,27 @@ def evaluate_docs(docs: list[Doc], analyzer=analyze) -> Score:
         score.seconds += time.perf_counter() - t0
         score.add(doc, spans)
     return score
+
+
+def large_file_speed(docs: list[Doc], size: int = 1_100_000, analyzer=analyze) -> dict:
+    """Seconds to scan one file of `size` characters made of the corpus documents, as lines and as
+    a single line (the shapes that once made recognizers quadratic)."""
+    text = ""
+    for doc in docs:
+        if len(text) >= size:
+            break
+        text += doc.text + "\n"
+    while text and len(text) < size:
+        text += text
+    text = text[:size]
+    out = {}
+    for name, variant in (("lines", text), ("one line", text.replace("\n", " "))):
+        t0 = time.perf_counter()
+        analyzer(variant)
+        seconds = time.perf_counter() - t0
+        out[name] = {"kb": round(len(variant) / 1024), "seconds": round(seconds, 2),
+                     "kb_per_s": round(len(variant) / 1024 / seconds, 1)}
+    return out
 
 
 def _fmt(value: float | None) -> str:
@@ -86,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synthetic", type=int, default=4000, help="synthetic training documents (with --cv)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--large", action="store_true", help="also time one 1.1 MB file (lines and one line)")
     args = parser.parse_args(argv)
     try:
         corpora = read_corpora(args.corpus)
@@ -103,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
     model = "rules + model" if default_detector().tagger is not None else "rules only (no model shipped)"
     for name, docs in corpora.items():
         report["tuned_on"][name] = evaluate_docs(docs).summary()
+    if args.large:
+        report["large_file"] = large_file_speed([d for docs in corpora.values() for d in docs])
     if args.json:
         print(json.dumps(report, indent=2))
         return 0
@@ -115,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n##### tuned on: the shipped detector ({model}) on the split it was fitted to #####")
     for name, s in report["tuned_on"].items():
         print_summary(name, s, "tuned on")
+    for name, row in report.get("large_file", {}).items():
+        print(f"\n== one {row['kb']} KB file ({name}): {row['seconds']} s, {row['kb_per_s']} KB/s")
     return 0
 
 
