@@ -96,7 +96,9 @@ def eponyms() -> tuple[frozenset[str], frozenset[str]]:
 
 @lru_cache(maxsize=1)
 def allowed_geography() -> frozenset[str]:
-    return frozenset(w.lower() for w in _read_lines(rules()["states_and_countries_file"]))
+    """Countries, continents, large regions (geography-allowed.txt) and states/provinces (regions.tsv)."""
+    return frozenset(w.lower() for w in _read_lines(rules()["states_and_countries_file"])) | \
+        frozenset(r.name for r in regions())
 
 
 @lru_cache(maxsize=1)
