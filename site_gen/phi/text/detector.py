@@ -1,12 +1,15 @@
 """Rules and the trained model together: one `Detector` per model and threshold set.
 
 The rule recognizers run first; their verdicts are features of the model (so the model learns
-when a rule is right), and their spans are kept when their score reaches the category's rule
-threshold.  The model adds the tokens whose label probability reaches the category's model
-threshold.  Both thresholds per category are chosen by cross-validation (train.py) and shipped in
-text-model.json; without a model the rules alone decide (every rule span is kept).
+when a rule is right), and their spans are kept unless the model gives their label less than the
+category's veto probability ("Foley to gravity": a surname to the rules, a catheter to the model).
+The model adds the tokens whose label probability reaches the category's model threshold.  Both
+thresholds per category are chosen by cross-validation (train.py) and shipped in text-model.json;
+without a model the rules alone decide (every rule span is kept).
 """
 from __future__ import annotations
+
+import bisect
 
 from dataclasses import dataclass, field
 
@@ -27,12 +30,46 @@ class Analysis:
 
 
 def combine(analysis: Analysis, settings: dict) -> list[Span]:
-    rule_min = settings.get("rule_thresholds", {})
+    """Rule spans that the model does not veto (a veto: its probability of that label on the span's
+    words stays below the category's veto threshold), plus the model's own spans."""
     model_min = settings.get("model_thresholds", {})
-    kept = [s for s in analysis.rules if s.score >= rule_min.get(CATEGORY_LABEL.get(s.category, ""), 0.0)]
-    if analysis.tokens and analysis.probabilities:
-        kept += spans_from_probabilities(analysis.text, analysis.tokens, analysis.probabilities, model_min)
+    veto = settings.get("veto_thresholds", {})
+    have_model = bool(analysis.tokens and analysis.probabilities)
+    starts = [t.start for t in analysis.tokens] if have_model else []
+    kept = []
+    for s in analysis.rules:
+        label = CATEGORY_LABEL.get(s.category, "")
+        if have_model and veto.get(label, 0.0) > 0 and \
+                _model_support(analysis, starts, s, label) < veto[label]:
+            continue
+        kept.append(s)
+    if have_model:
+        kept += [_refined(m, analysis.rules)
+                 for m in spans_from_probabilities(analysis.text, analysis.tokens, analysis.probabilities, model_min)]
     return merge(kept)
+
+
+def _refined(model_span: Span, rules: list[Span]) -> Span:
+    """The model's labels are coarse (LOCATION covers addresses and hospitals): an overlapping rule
+    span of the same kind names the finer category."""
+    label = CATEGORY_LABEL.get(model_span.category)
+    for r in rules:
+        if r.start < model_span.end and model_span.start < r.end and CATEGORY_LABEL.get(r.category) == label \
+                and r.category != model_span.category:
+            return Span(model_span.start, model_span.end, r.category, model_span.detector, model_span.score,
+                        model_span.why)
+    return model_span
+
+
+def _model_support(analysis: Analysis, starts: list[int], span: Span, label: str) -> float:
+    """The model's highest probability of `label` on the words of a rule span."""
+    i = max(bisect.bisect_right(starts, span.start) - 1, 0)
+    best = 0.0
+    while i < len(analysis.tokens) and analysis.tokens[i].start < span.end:
+        if analysis.tokens[i].end > span.start:
+            best = max(best, analysis.probabilities[i].get(label, 0.0))
+        i += 1
+    return best
 
 
 class Detector:

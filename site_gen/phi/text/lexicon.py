@@ -218,3 +218,10 @@ def region_alternation(country: str | None = None, parts: tuple[str, ...] = ("na
                 values.add(value)
     body = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(values, key=len, reverse=True))
     return f"(?i:{body})" if case == "any" else body
+
+
+@lru_cache(maxsize=1)
+def medical_words() -> frozenset[str]:
+    """Published medical vocabulary (medical-words.txt.gz, from hunspell-en-med): drugs, anatomy,
+    devices, procedures."""
+    return frozenset(_read_lines("medical-words.txt.gz"))

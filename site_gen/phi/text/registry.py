@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from site_gen.phi.finding import Category, Span
 
-from .lexicon import (allowed_geography, not_name_words, drug_names, eponyms, is_english_word, month_lookup, radiology_vocabulary,
+from .lexicon import (allowed_geography, medical_words, not_name_words, drug_names, eponyms, is_english_word, month_lookup, radiology_vocabulary,
                       word_set)
 from .recognizers.address import AddressRecognizer
 from .recognizers.age import AgeRecognizer
@@ -89,6 +89,7 @@ def _inside(pos: int, starts: list[int], ends: list[int]) -> bool:
 @lru_cache(maxsize=4096)
 def _carried(word: str) -> bool:
     if not word.strip("x") or is_english_word(word) or word in radiology_vocabulary() or word in drug_names() \
+            or word in medical_words() \
             or word in allowed_geography() or word in month_lookup():
         return False
     return word not in _blocked_words()

@@ -255,6 +255,18 @@ class _Gen:
             f"Pt is a {r.randint(18, 88)} yo {r.choice(['M', 'F', 'male', 'female'])} with hx of {r.choice(['CAD', 'COPD', 'CHF', 'DM2', 'HTN'])}.",
             f"T{r.randint(1, 12)}-T{r.randint(1, 12)} disc space narrowing, grade {r.randint(1, 3)} of {r.randint(3, 5)}.",
             f"Series {r.randint(1, 9)} image {r.randint(1, 300)}: {self.pick('vocab')} {size}.",
+            # teaching-file text: series folders, levels, citations, eponymous syndromes, odd month words
+            f"{r.choice(['Brain', 'Chest', 'Liver', 'Knee', 'Spine'])} {r.choice(['MRI', 'CT', 'PET'])} Series {r.randint(1, 20)}",
+            f"{r.choice(['T', 'L', 'C'])}{r.randint(1, 10)} {r.randint(2, 11)} {r.randint(3, 12)} endplate changes.",
+            f"{self.pick('eponym')} et al. {r.choice(['Radiology', 'AJR Am J Roentgenol', 'Eur Radiol'])}. "
+            f"{r.randint(1990, 2024)};{r.randint(1, 300)}({r.randint(1, 12)}):{r.randint(1, 900)}-{r.randint(901, 999)}. "
+            f"PMID: {r.randint(10000000, 39999999)}.",
+            f"{self.pick('eponym')} {self.pick('eponym')} {r.choice(['malformation', 'sequence', 'syndrome', 'disease'])} "
+            f"with {self.pick('vocab')}.",
+            f"No change in {r.choice(['dec', 'decreased'])} breath sounds. May {r.choice(['improve', 'resolve'])} in "
+            f"{r.choice(['march', 'spring', 'weeks'])}.",
+            f"{r.choice(['Axial', 'Coronal', 'Sag'])} {r.choice(['T1', 'T2', 'STIR', 'FLAIR', 'DWI'])} "
+            f"{r.choice(['post gad', 'fat sat', 'b800', 'MIP'])}, slice {r.randint(1, 200)}.",
         ]
         return [(r.choice(sentences), None)]
 

@@ -24,7 +24,7 @@ from typing import Iterable, Sequence
 from site_gen.phi.finding import Category, Span
 
 from .lexicon import (DATA_DIR, allowed_geography, clinical_abbreviations, drug_names, eponyms, is_english_word,
-                      month_lookup, names, place_heads, radiology_vocabulary, word_set, world_names)
+                      medical_words, month_lookup, names, place_heads, radiology_vocabulary, word_set, world_names)
 from .nameness import nameness
 
 MODEL_FILE = DATA_DIR / "text-model.crfsuite"
@@ -143,6 +143,8 @@ def word_features(word: str) -> tuple[str, ...]:
         feats.append("drug")
     if lower in clinical_abbreviations():
         feats.append("abbr")
+    if lower in medical_words():
+        feats.append("medword")
     always, conditional = eponyms()
     if lower in always or lower in conditional:
         feats.append("eponym")
@@ -162,9 +164,9 @@ def word_features(word: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65536)
 def public_word(lower: str) -> bool:
-    """A word of the shipped non-name vocabulary (English, clinical, drugs, abbreviations, rule
-    word lists, months, states and countries, eponyms); names and towns are not."""
-    if is_english_word(lower) or lower in radiology_vocabulary() or lower in drug_names() \
+    """A word of the shipped non-name vocabulary (English, medical, drugs, abbreviations, rule word
+    lists, months, states and countries, eponyms); names and towns are not."""
+    if is_english_word(lower) or lower in radiology_vocabulary() or lower in drug_names() or lower in medical_words() \
             or lower in clinical_abbreviations() or lower in month_lookup() or lower in allowed_geography():
         return True
     always, conditional = eponyms()

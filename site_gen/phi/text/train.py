@@ -37,12 +37,12 @@ from .tagger import LABELS, MODEL_FILE, SETTINGS_FILE, Tagger, Token, features, 
 TRAINER_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 60, "feature.possible_transitions": True,
                   "feature.minfreq": 2}
 MODEL_GRID = (0.08, 0.12, 0.18, 0.25, 0.35, 0.5, 0.65, 0.8)
-RULE_GRID = (0.0, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9, 1.01)
+VETO_GRID = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.35)
 RECALL_WEIGHT = 4.0      # one point of recall is worth four of precision (the guard fails closed)
 FALSE_ALARM_COST = 0.02  # per false alarm per 100 clean reports
 # default thresholds, used until cross-validation chose better ones
 DEFAULT_SETTINGS = {"model_thresholds": {label: 0.5 for label in LABELS},
-                    "rule_thresholds": {label: 0.0 for label in LABELS}}
+                    "veto_thresholds": {label: 0.0 for label in LABELS}}
 
 
 @dataclass
@@ -139,7 +139,7 @@ def choose_thresholds(prepared: list[Prepared], analyses: list[Analysis], rounds
     best = objective(score(prepared, analyses, settings))
     for _ in range(rounds):
         for label in LABELS:
-            for key, grid in (("model_thresholds", MODEL_GRID), ("rule_thresholds", RULE_GRID)):
+            for key, grid in (("model_thresholds", MODEL_GRID), ("veto_thresholds", VETO_GRID)):
                 for value in grid:
                     trial = json.loads(json.dumps(settings))
                     trial[key][label] = value
