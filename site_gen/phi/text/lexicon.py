@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +30,14 @@ def _read_lines(name: str) -> list[str]:
     with opener(path, "rt", encoding="utf-8") as fh:
         lines = fh.read().splitlines()  # one read: the word lists hold hundreds of thousands of lines
     return [line for line in map(str.strip, lines) if line and not line.startswith("#")]
+
+
+def gzip_bytes(text: str) -> bytes:
+    """Reproducible gzip of a data file (no time stamp, no file name): rebuilds are byte-identical."""
+    raw = io.BytesIO()
+    with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0, filename="") as gz:
+        gz.write(text.encode("utf-8"))
+    return raw.getvalue()
 
 
 @lru_cache(maxsize=1)
