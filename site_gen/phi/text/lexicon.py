@@ -153,16 +153,22 @@ def drug_names() -> frozenset[str]:
     return frozenset(_read_lines("drug-names.txt.gz"))
 
 
+WORLD_KINDS = ("first", "last", "city", "street", "suffix")
+
+
 @lru_cache(maxsize=1)
-def world_names() -> dict[str, frozenset[str]]:
-    """Lower-case international names (world-names.tsv.gz, from faker's locale data) -> kinds
-    (first, last, city, street, suffix)."""
-    kinds: dict[str, set[str]] = {}
+def world_names() -> dict[str, int]:
+    """Lower-case words of international names (world-names.tsv.gz, from faker's locale data) ->
+    a bit mask of their kinds (bit i set: WORLD_KINDS[i])."""
+    bits = {kind: 1 << i for i, kind in enumerate(WORLD_KINDS)}
+    table: dict[str, int] = {}
+    get = table.get
     for line in _read_lines("world-names.tsv.gz"):
         kind, _, value = line.split("\t")
+        bit = bits[kind]
         for word in value.lower().split():
-            kinds.setdefault(word, set()).add(kind)
-    return {word: frozenset(k) for word, k in kinds.items()}
+            table[word] = get(word, 0) | bit
+    return table
 
 
 @lru_cache(maxsize=1)

@@ -24,7 +24,8 @@ from typing import Iterable, Sequence
 from site_gen.phi.finding import Category, Span
 
 from .lexicon import (DATA_DIR, allowed_geography, clinical_abbreviations, drug_names, eponyms, is_english_word,
-                      medical_words, month_lookup, names, place_heads, radiology_vocabulary, word_set, world_names)
+                      medical_words, month_lookup, names, place_heads, radiology_vocabulary, word_set, world_names,
+                      WORLD_KINDS)
 from .nameness import nameness
 
 MODEL_FILE = DATA_DIR / "text-model.crfsuite"
@@ -131,9 +132,9 @@ def word_features(word: str) -> tuple[str, ...]:
             feats.append(f"last={min(info.surname // 3, 5)}")
         if info.word:
             feats.append("nameword")
-    world = world_names().get(lower)
+    world = world_names().get(lower, 0)
     if world:
-        feats += ["world=" + k for k in sorted(world)]
+        feats += ["world=" + kind for i, kind in enumerate(WORLD_KINDS) if world >> i & 1]
     english = is_english_word(lower)
     if english:
         feats.append("english")
