@@ -118,8 +118,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no corpora under {args.corpus / 'text'}", file=sys.stderr)
         return 2
     log = (lambda msg: print(msg, file=sys.stderr, flush=True)) if args.json else (lambda msg: print(msg, flush=True))
+    t0 = time.perf_counter()
     analyze("warm up: load data once")  # keep data loading out of the speed figure
-    report: dict = {"tuned_on": {}}
+    start_seconds = time.perf_counter() - t0
+    report: dict = {"tuned_on": {}, "start_seconds": round(start_seconds, 2)}
+    if default_detector().tagger is not None:
+        from site_gen.phi.text.tagger import MODEL_FILE, Tagger
+
+        t0 = time.perf_counter()
+        Tagger()
+        report["model"] = {"bytes": MODEL_FILE.stat().st_size, "load_seconds": round(time.perf_counter() - t0, 3)}
     if args.cv > 1:
         report["cross_validated"] = run_cv(corpora, args.cv, args.synthetic, args.seed, log)
     model = "rules + model" if default_detector().tagger is not None else "rules only (no model shipped)"
@@ -137,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
             print_summary(name, cv["pooled"][name], f"cross-validated, pooled over {args.cv} folds")
             print_folds(name, cv["folds"][name])
     print(f"\n##### tuned on: the shipped detector ({model}) on the split it was fitted to #####")
+    print(f"   first use (word lists and model loaded): {report['start_seconds']} s" +
+          (f"; model {report['model']['bytes'] // 1024} KB, loads in {report['model']['load_seconds']} s"
+           if "model" in report else ""))
     for name, s in report["tuned_on"].items():
         print_summary(name, s, "tuned on")
     for name, row in report.get("large_file", {}).items():

