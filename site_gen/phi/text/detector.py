@@ -13,10 +13,17 @@ import bisect
 
 from dataclasses import dataclass, field
 
-from site_gen.phi.finding import Span
+from site_gen.phi.finding import Category, Span
 
+from .recognizers import filters
 from .registry import merge, run_all
 from .tagger import CATEGORY_LABEL, Tagger, Token, rule_marks, spans_from_probabilities, tokenize
+
+
+# Shapes the model is not asked to judge: never vetoed (initials after a cue, DICOM SURNAME^GIVEN).
+_SHAPE_SCORE = 0.95
+# False-positive filters for the model's own spans, per category.
+MODEL_FILTERS = {Category.DATE: (filters.spine_levels,)}
 
 
 @dataclass
@@ -39,13 +46,14 @@ def combine(analysis: Analysis, settings: dict) -> list[Span]:
     kept = []
     for s in analysis.rules:
         label = CATEGORY_LABEL.get(s.category, "")
-        if have_model and veto.get(label, 0.0) > 0 and \
-                _model_support(analysis, starts, s, label) < veto[label]:
+        if have_model and veto.get(label, 0.0) > 0 and s.category != Category.INITIALS and s.score < _SHAPE_SCORE \
+                and _model_support(analysis, starts, s, label) < veto[label]:
             continue
         kept.append(s)
     if have_model:
-        kept += [_refined(m, analysis.rules)
-                 for m in spans_from_probabilities(analysis.text, analysis.tokens, analysis.probabilities, model_min)]
+        for m in spans_from_probabilities(analysis.text, analysis.tokens, analysis.probabilities, model_min):
+            if not any(f(analysis.text, m.start, m.end) for f in MODEL_FILTERS.get(m.category, ())):
+                kept.append(_refined(m, analysis.rules))
     return merge(kept)
 
 

@@ -24,6 +24,8 @@ POSITIVE = [
     ("Her birthday is May 16, 2015.", "May 16, 2015", Category.DATE),
     ("Seen on the 3rd of May.", "3rd of May", Category.DATE),
     ("Surgery in March 2022.", "March 2022", Category.DATE),
+    ("Seen on4/3, stable since.", "4/3", Category.DATE),          # glued to the word before it
+    ("DOB3/14/2031 on the form.", "3/14/2031", Category.DATE),
     # ages over 89
     ("A 92 year old woman.", "92 year old", Category.AGE_OVER_89),
     ("Patient aged 95 with dyspnoea.", "aged 95", Category.AGE_OVER_89),

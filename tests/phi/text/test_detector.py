@@ -39,3 +39,15 @@ def test_model_alone_adds_what_the_rules_missed():
     texts = {TEXT[s.start:s.end] for s in spans}
     assert "seen" in texts and "gravity" not in texts
     assert next(s for s in spans if TEXT[s.start:s.end] == "seen").why.startswith("trained model")
+
+
+def test_vertebral_levels_are_no_date_for_the_model():
+    text = "Disc bulges at T10 11 12."
+    tokens = tokenize(text)
+    probs = [{"DATE": 0.9} if t.text.isdigit() else {} for t in tokens]
+    spans = combine(Analysis(text, [], tokens, probs), {"model_thresholds": {"DATE": 0.5}})
+    assert spans == []
+    text = "Seen 10 11 12."
+    tokens = tokenize(text)
+    probs = [{"DATE": 0.9} if t.text.isdigit() else {} for t in tokens]
+    assert combine(Analysis(text, [], tokens, probs), {"model_thresholds": {"DATE": 0.5}})

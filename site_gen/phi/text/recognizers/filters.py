@@ -79,3 +79,15 @@ def loose_digit_groups(text: str, start: int, end: int) -> bool:
     if len(groups) >= 3 and digits >= 8 and wide >= 2:
         return False
     return not _WEAK_CUES.search(text[max(0, start - 16):start])
+
+
+_SPINE_LEVEL = re.compile(r"(?<![\w])[CTLS]$")
+_LEVEL_NUMBERS = re.compile(r"[\d\s,/-]+")
+
+
+def spine_levels(text: str, start: int, end: int) -> bool:
+    """"T10 11 12", "C5 6 7": vertebral levels after a spine letter, not a date."""
+    value = text[start:end]
+    if not _LEVEL_NUMBERS.fullmatch(value) or not _SPINE_LEVEL.search(text[max(0, start - 2):start]):
+        return False
+    return all(int(n) <= 12 for n in re.findall(r"\d+", value))
