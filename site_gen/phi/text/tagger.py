@@ -177,9 +177,10 @@ def public_word(lower: str) -> bool:
 _CONTEXT_KEEP = ("w=", "s=", "list=", "first=", "last=", "p=", "month", "english", "day", "year", "dlen=")
 
 
-@lru_cache(maxsize=65536)
-def _context_features(word: str) -> tuple[str, ...]:
-    return tuple(f for f in word_features(word) if f.startswith(_CONTEXT_KEEP))
+@lru_cache(maxsize=131072)
+def _context_features(word: str, offset: int) -> tuple[str, ...]:
+    """A neighbour's features as seen from `offset` words away ("-1w=dr")."""
+    return tuple(f"{offset}{f}" for f in word_features(word) if f.startswith(_CONTEXT_KEEP))
 
 
 def _regime(tokens: Sequence[Token]) -> str:
@@ -222,7 +223,6 @@ def features(text: str, tokens: Sequence[Token], marks: Sequence[str | None]) ->
     regime = "regime=" + _regime(tokens)
     n = len(tokens)
     own = [word_features(t.text) for t in tokens]
-    ctx = [_context_features(t.text) for t in tokens]
     out = []
     for i, tok in enumerate(tokens):
         f = list(own[i])
@@ -247,7 +247,7 @@ def features(text: str, tokens: Sequence[Token], marks: Sequence[str | None]) ->
         for k in (-2, -1, 1, 2):
             j = i + k
             if 0 <= j < n:
-                f.extend(f"{k}{c}" for c in ctx[j])
+                f.extend(_context_features(tokens[j].text, k))
                 if k in (-1, 1) and marks[j]:
                     f.append(f"{k}r=" + marks[j].split(":")[0])
             else:
