@@ -51,17 +51,19 @@ def combine(analysis: Analysis, settings: dict) -> list[Span]:
             continue
         kept.append(s)
     if have_model:
+        rule_starts = [r.start for r in analysis.rules]  # run_all's spans are sorted and disjoint
         for m in spans_from_probabilities(analysis.text, analysis.tokens, analysis.probabilities, model_min):
             if not any(f(analysis.text, m.start, m.end) for f in MODEL_FILTERS.get(m.category, ())):
-                kept.append(_refined(m, analysis.rules))
+                kept.append(_refined(m, analysis.rules, rule_starts))
     return merge(kept)
 
 
-def _refined(model_span: Span, rules: list[Span]) -> Span:
+def _refined(model_span: Span, rules: list[Span], rule_starts: list[int]) -> Span:
     """The model's labels are coarse (LOCATION covers addresses and hospitals): an overlapping rule
     span of the same kind names the finer category."""
     label = CATEGORY_LABEL.get(model_span.category)
-    for r in rules:
+    i = max(bisect.bisect_right(rule_starts, model_span.start) - 1, 0)
+    for r in rules[i:bisect.bisect_left(rule_starts, model_span.end)]:
         if r.start < model_span.end and model_span.start < r.end and CATEGORY_LABEL.get(r.category) == label \
                 and r.category != model_span.category:
             return Span(model_span.start, model_span.end, r.category, model_span.detector, model_span.score,
