@@ -50,6 +50,8 @@ class Span:
     category: Category
     detector: str
     score: float = 1.0
+    # Why it fired, in a few words that never quote the value ("title before a listed surname").
+    why: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class Finding:
     # Hash of the finding's surroundings with every identifier on its line blanked (text files):
     # keeps a code-scanning fingerprint stable when lines move, and says nothing about the value.
     context: str = field(default="", compare=False)
+    why: str = field(default="", compare=False)  # the detector's short reason (Span.why)
 
     def location(self) -> str:
         loc = self.path

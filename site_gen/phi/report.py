@@ -145,6 +145,8 @@ def as_json(report: ScanReport) -> str:
         item = {"path": shown, "line": f.line, "column": f.column, "end_line": f.end_line,
                 "end_column": f.end_column, "frame": f.frame, "box": list(f.box) if f.box else None,
                 "category": f.category.value, "detector": f.detector, "message": f.message, "masked": f.masked}
+        if f.why:
+            item["why"] = f.why
         if f.path in report.hashes and f.line is None and f.category != Category.CANNOT_VERIFY:
             item["allow_entry"] = dict(allow_entry(f, report.hashes[f.path]), path=shown)
         items.append(item)

@@ -320,7 +320,7 @@ def _finding(text: str, rel: str, index: LineIndex, hit: _Hit, context: str) -> 
     raw = text[hit.start:hit.end]
     return Finding(path=rel, category=hit.span.category, detector=hit.span.detector, message=describe(hit.span),
                    masked=mask(raw), line=line, column=column, value_hash=value_hash(raw),
-                   end_line=end_line, end_column=end_column, context=context)
+                   end_line=end_line, end_column=end_column, context=context, why=hit.span.why)
 
 
 def check_text(text: str, rel: str, *, kind: str = "text") -> TextCheck:

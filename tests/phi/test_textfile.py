@@ -25,7 +25,7 @@ def test_value_folded_over_two_yaml_lines_is_caught():
 
 
 def test_yaml_comments_are_checked():
-    findings = scan_yaml("title: Pneumothorax\n# from Dr Peter Parker's list\n", "case.yml")
+    findings = scan_yaml("title: Pneumothorax\n# from Dr Peter Quillfeather's list\n", "case.yml")
     assert any(f.line == 2 and f.category == Category.NAME for f in findings)
 
 
