@@ -12,9 +12,11 @@ filled.  In order:
    is filled with its whole line and a margin, every text-like row in a header/footer band of
    ultrasound, captures and photographs, and every finding's box; the next round reads the result
    again and stops when nothing new is found;
-4. in a cine, frames are read in the guard's plan (dicom_pixels.plan_for); a box found on any frame
-   is filled on every frame where a text-like row overlaps it, so an overlay that changes from
-   frame to frame (a clock) is blanked on frames that were not read in full.
+4. in a cine, the first frame is cleaned in full and its boxes are filled on every frame (the
+   overlay does not move); later frames are read where they differ from the cleaned first frame,
+   in the guard's plan (dicom_pixels.plan_for); a box found on any frame is filled on every frame
+   where a text-like row overlaps it, so an overlay that changes from frame to frame (a clock) is
+   blanked on frames that were not read in full.
 
 Greyscale fill: the lowest stored value (MONOCHROME1: the highest), black at every window.
 Colour fill: black.  The caller writes the result uncompressed (Explicit VR Little Endian).
@@ -29,7 +31,7 @@ from pydicom.dataset import Dataset
 from .dicom_io import number_of_frames, photometric, to_uint8_colour
 from .ocr import KnownValue
 from .pixel_regions import bands_for, known_rectangles
-from .pixel_text import FrameReader, boxes_to_blank, findings_for
+from .pixel_text import FrameReader, boxes_to_blank, changed_area, findings_for
 from .text_regions import TextRegion
 
 MAX_ROUNDS = 4
@@ -85,7 +87,7 @@ def _overlap(a, b) -> bool:
 
 def black_out(ds: Dataset, *, known: Sequence[KnownValue] = ()) -> int:
     """Blank burned-in text in every frame of `ds` (see module docstring); returns boxes filled."""
-    from .dicom_pixels import plan_for
+    from .dicom_pixels import is_slice_stack, plan_for
 
     array = to_display_pixels(ds)
     frames = number_of_frames(ds)
@@ -104,17 +106,24 @@ def black_out(ds: Dataset, *, known: Sequence[KnownValue] = ()) -> int:
     filled = 0
     learned: list[tuple[int, int, int, int]] = []           # text boxes read on any frame
     located: list[list[TextRegion]] = [[] for _ in range(len(stack))]
+    cine = len(stack) > 1 and not is_slice_stack(ds)
     for index in range(len(stack)):
         frame = stack[index]
         done: list[tuple[int, int, int, int]] = []
-        for box in rectangles:
+        for box in rectangles + (learned if cine else []):
             _fill(frame, box, fill)
             done.append(box)
-            filled += 1
+        filled += len(rectangles)
         plan = plan_for(ds, index, len(stack))
         for round_number in range(MAX_ROUNDS):
             previous = None if plan.changing or index == 0 else stack[index - 1]
-            text = reader.read(frame, full_pass=plan.whole if round_number == 0 else None, previous=previous)
+            area = None
+            if cine and index > 0:  # only where this frame differs from the (cleaned) first one
+                area = changed_area(frame, stack[0])
+                if area is None:
+                    break
+            text = reader.read(frame, full_pass=plan.whole if round_number == 0 else None, previous=previous,
+                               area=area)
             located[index] += text.regions
             findings = findings_for(text, "", frame=None, known=known, bands=bands)
             boxes = [b for b in boxes_to_blank(text, bands=bands, findings=findings) if not _inside(b, done)]

@@ -14,10 +14,11 @@ Every frame of every file is looked at; nothing is sampled away:
   something (that is the justified sampling: a slice with text has text-like rows, which the
   detector finds in one of the views; a plain slice costs milliseconds, not an OCR call);
 * in a cine loop (multi-frame, not a slice stack), the overlay is the same from frame to frame:
-  a region whose pixels did not change since the previous frame is read once (OCR results are
-  shared by content), a region that changes every frame (speckle, moving anatomy) is read on
-  every 5th frame, and the whole frame on every 30th, the first and the last.  Identical frames
-  are checked once.
+  the first frame is read in full; every later frame is looked at where it differs from the first
+  (the scan sector, a clock), every view, every region.  There, a region whose pixels did not
+  change since the previous frame is read once (OCR results are shared by content), a region that
+  changes every frame (speckle, moving anatomy) is read on every 5th frame, and the whole changed
+  area on every 30th frame and the last.  Identical frames are checked once.
 * ultrasound, secondary captures and photographs: any text-like row in the header or footer
   band, and for scanners listed in data/pixel-regions.yml any text-like mark in their known
   rectangles, is a finding even when OCR cannot read it (fail closed).
@@ -43,7 +44,7 @@ from .dicom_io import display_frames, missing_decoder, number_of_frames, syntax_
 from .finding import Category, Finding
 from .ocr import KnownValue, OcrUnavailable, TextDetectorUnavailable, cannot_verify
 from .pixel_regions import SECONDARY_CAPTURE_PREFIX, bands_for, known_rectangles, overlaps_any
-from .pixel_text import FrameReader, FrameText, findings_for
+from .pixel_text import FrameReader, FrameText, changed_area, findings_for
 
 STACK_MODALITIES = frozenset({"CT", "MR", "PT", "NM"})
 PHOTO_MODALITIES = frozenset({"XC", "ES", "GM", "SC", "OT"})
@@ -83,8 +84,14 @@ def plan_for(ds: Dataset, index: int, n_frames: int) -> FramePlan:
                      ends or index % CINE_READ_EVERY == 0)
 
 
-def _frame_job(reader: FrameReader, frame: np.ndarray, previous: np.ndarray | None, plan: FramePlan) -> FrameText:
-    return reader.read(frame, full_pass=plan.whole, previous=None if plan.changing else previous)
+def _frame_job(reader: FrameReader, frame: np.ndarray, previous: np.ndarray | None, plan: FramePlan,
+               reference: np.ndarray | None) -> FrameText:
+    area = None
+    if reference is not None:  # a cine frame: only where it differs from the first frame
+        area = changed_area(frame, reference)
+        if area is None:
+            return FrameText((frame.shape[1], frame.shape[0]))
+    return reader.read(frame, full_pass=plan.whole, previous=None if plan.changing else previous, area=area)
 
 
 def check_pixels(path: Path, ds: Dataset, rel: str, *, known: Sequence[KnownValue] = (),
@@ -127,8 +134,9 @@ def check_pixels(path: Path, ds: Dataset, rel: str, *, known: Sequence[KnownValu
         results[label] = found
 
     try:
+        cine = n_frames > 1 and not is_slice_stack(ds)
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            previous = None
+            previous = reference = None
             for index, frame in display_frames(path, ds):
                 coverage.frames += 1
                 label = index if n_frames > 1 else None
@@ -145,7 +153,15 @@ def check_pixels(path: Path, ds: Dataset, rel: str, *, known: Sequence[KnownValu
                     from .dicom_io import to_uint8_colour
                     faces.append(pool.submit(check_faces, Image.fromarray(to_uint8_colour(frame), "RGB"), rel,
                                              frame=label))
-                pending.append((label, pool.submit(_frame_job, reader, frame, previous, plan), faces))
+                if index == 0:
+                    # the first frame is read in full, before the others (they read only what changed)
+                    pending.append((label, pool.submit(_frame_job, reader, frame, None, plan, None), faces))
+                    collect(pending.pop())
+                else:
+                    pending.append((label, pool.submit(_frame_job, reader, frame, previous, plan,
+                                                       reference if cine else None), faces))
+                if cine and reference is None:
+                    reference = frame
                 previous = frame
                 while len(pending) >= 2 * workers:  # bounded memory on long cine loops
                     collect(pending.pop(0))

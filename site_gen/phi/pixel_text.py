@@ -53,22 +53,30 @@ class FrameReader:
         self.medical = medical
         self.presets = presets
         self.cache: dict[str, list[Word]] = {}
+        self.window: tuple[float, float] | None = None
+        self.noise: float | None = None
 
     def views(self, frame: np.ndarray) -> list[View]:
         if self.ds is not None:
-            return display_views(frame, self.ds, presets=self.presets)
+            if self.window is None and frame.ndim == 2:
+                from .views import image_noise, modality_values, own_window
+                values = modality_values(frame, self.ds)
+                self.window = own_window(self.ds, values)
+                self.noise = image_noise(values)  # the series' noise, measured once on its first frame
+            return display_views(frame, self.ds, presets=self.presets, window=self.window, noise=self.noise)
         if frame.ndim == 3:
             colour = np.ascontiguousarray(frame[..., :3]).astype(np.uint8)
             return [View("colour", colour), View("colourfulness", (colour.max(axis=2) - colour.min(axis=2)).astype(np.uint8))]
         from .views import local_contrast
+        from .views import plain_areas
         grey = frame.astype(np.uint8)
-        return [View("as stored", grey), View("local contrast", local_contrast(grey, grey))]
+        return [View("as stored", grey), View("local contrast", local_contrast(grey), plain_areas(grey))]
 
     def detect(self, views: Sequence[View]) -> list[tuple[TextRegion, list[int]]]:
         """Regions found in any view, with the views (indices) that show them."""
         found: list[tuple[TextRegion, list[int]]] = []
         for index, view in enumerate(views):
-            for region in find_text_regions(view.image):
+            for region in find_text_regions(view.image, where=view.where):
                 for known, where in found:
                     if _overlap(known.box, region.box):
                         if index not in where:
@@ -79,13 +87,21 @@ class FrameReader:
         return found
 
     def read(self, frame: np.ndarray, *, full_pass: bool | None = None,
-             previous: np.ndarray | None = None) -> FrameText:
+             previous: np.ndarray | None = None, area: tuple[int, int, int, int] | None = None) -> FrameText:
         """The text of one frame.
 
-        full_pass None: whole-frame OCR only where regions were found.  `previous` (the frame
+        full_pass None: whole-frame OCR only where regions were found (and read).  `previous` (the frame
         before, in a cine): regions whose pixels changed since then are located but not read
         (the caller reads them on sampled frames); unchanged ones are read, once per content.
+        `area` (left, top, right, bottom): look only there (the rest of a cine frame is the same
+        as a frame already read); boxes are still in whole-frame coordinates.
         """
+        if area is not None:
+            left, top, right, bottom = area
+            height, width = frame.shape[:2]
+            part = self.read(np.ascontiguousarray(frame[top:bottom, left:right]), full_pass=full_pass,
+                             previous=None if previous is None else np.ascontiguousarray(previous[top:bottom, left:right]))
+            return _shifted(part, left, top, (width, height))
         views = self.views(frame)
         height, width = frame.shape[:2]
         result = FrameText((width, height), views=[v.name for v in views])
@@ -109,7 +125,7 @@ class FrameReader:
                     if not any(w.text == word.text and _overlap(w.box, word.box) for w in kept):
                         kept.append(word)
             result.passes += [(f"text regions, {label}", words) for label, words in by_label.items()]
-        if full_pass or (full_pass is None and located):
+        if full_pass or (full_pass is None and len(result.unread) < len(located)):
             main = primary(views)
             image = Image.fromarray(main.image)
             prepared, scale = prepare(image, medical=self.medical and main.image.ndim == 2)
@@ -128,6 +144,35 @@ def _useful_crops(crops: list[Crop]) -> list[Crop]:
     plain = [c for c in colour if not c.label.endswith("binarised")]
     best = max(plain, key=lambda c: float(np.std(c.image))).channel
     return grey + [c for c in colour if c.channel == best]
+
+
+def _shifted(text: FrameText, dx: int, dy: int, size: tuple[int, int]) -> FrameText:
+    def region(r: TextRegion) -> TextRegion:
+        return TextRegion(r.left + dx, r.top + dy, r.width, r.height, r.marks)
+
+    def word(w: Word) -> Word:
+        return Word(w.text, w.left + dx, w.top + dy, w.width, w.height, w.conf)
+
+    return FrameText(size, [region(r) for r in text.regions],
+                     [(label, [word(w) for w in words]) for label, words in text.passes],
+                     text.views, text.full_pass, [region(r) for r in text.unread])
+
+
+def changed_area(frame: np.ndarray, reference: np.ndarray, margin: int = 16) -> tuple[int, int, int, int] | None:
+    """Bounding box (left, top, right, bottom) of the pixels that differ from `reference`, with a
+    margin; None when nothing differs."""
+    if frame.shape != reference.shape:
+        return (0, 0, frame.shape[1], frame.shape[0])
+    differs = frame != reference
+    if differs.ndim == 3:
+        differs = differs.any(axis=2)
+    rows = np.flatnonzero(differs.any(axis=1))
+    if rows.size == 0:
+        return None
+    columns = np.flatnonzero(differs.any(axis=0))
+    height, width = differs.shape
+    return (max(0, int(columns[0]) - margin), max(0, int(rows[0]) - margin),
+            min(width, int(columns[-1]) + 1 + margin), min(height, int(rows[-1]) + 1 + margin))
 
 
 def _changed(frame: np.ndarray, previous: np.ndarray, box: tuple[int, int, int, int]) -> bool:

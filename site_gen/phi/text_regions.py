@@ -152,21 +152,34 @@ def _plain_ground(grey: np.ndarray, mask: np.ndarray, near: np.ndarray, box: tup
     return float(high - low) <= GROUND_SPREAD * contrast
 
 
-def find_text_regions(image: np.ndarray, *, contrast: int = MIN_CONTRAST) -> list[TextRegion]:
-    """Text-like rows in an 8-bit greyscale (H, W) or RGB (H, W, 3) array."""
+def find_text_regions(image: np.ndarray, *, contrast: int = MIN_CONTRAST,
+                      where: np.ndarray | None = None) -> list[TextRegion]:
+    """Text-like rows in an 8-bit greyscale (H, W) or RGB (H, W, 3) array; `where` (bool, same
+    size) limits the search to some pixels."""
     if image.ndim == 3:
         image = cv2.cvtColor(np.ascontiguousarray(image[..., :3]), cv2.COLOR_RGB2GRAY)
     grey = np.ascontiguousarray(image, dtype=np.uint8)
     scale = 1.0
+    allowed = None if where is None else where.astype(np.uint8)
     if max(grey.shape) > MAX_SIDE:
         scale = MAX_SIDE / max(grey.shape)
-        grey = cv2.resize(grey, (round(grey.shape[1] * scale), round(grey.shape[0] * scale)),
-                          interpolation=cv2.INTER_AREA)
+        size = (round(grey.shape[1] * scale), round(grey.shape[0] * scale))
+        grey = cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
+        if allowed is not None:
+            allowed = cv2.resize(allowed, size, interpolation=cv2.INTER_NEAREST)
+    if allowed is not None and not allowed.any():
+        return []
     found: list[tuple[float, tuple[int, int, int, int, int]]] = []
     for level_scale, level in ((1.0, grey), (0.5, cv2.pyrDown(grey) if min(grey.shape) >= 64 else None)):
         if level is None:
             continue
+        inside = None
+        if allowed is not None:
+            inside = allowed if level_scale == 1.0 else cv2.resize(allowed, (level.shape[1], level.shape[0]),
+                                                                   interpolation=cv2.INTER_NEAREST)
         for mask in _stroke_masks(level, contrast):
+            if inside is not None:
+                mask &= inside
             for row in _rows(_marks(mask), level, mask):
                 found.append((scale * level_scale, row))
     regions = []

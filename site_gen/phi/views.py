@@ -42,6 +42,7 @@ NEAR_SAME = 6.0        # mean grey-level difference under which two views count 
 class View:
     name: str
     image: np.ndarray   # uint8 (H, W) or (H, W, 3)
+    where: np.ndarray | None = None   # the pixels worth searching (bool), None: all
 
 
 @lru_cache(maxsize=1)
@@ -83,7 +84,15 @@ def full_range(values: np.ndarray) -> np.ndarray:
     return ((values - low) * (255.0 / (high - low))).astype(np.uint8)
 
 
-def local_contrast(values: np.ndarray, shown: np.ndarray | None = None) -> np.ndarray:
+def image_noise(values: np.ndarray) -> float:
+    """Noise level (standard deviation) from neighbouring-pixel differences where there are any."""
+    sample = values[::2] if values.shape[0] > 256 else values
+    steps = np.abs(np.diff(sample.astype(np.float32), axis=1))
+    steps = steps[steps > 0]
+    return 1.4826 * float(np.median(steps)) / np.sqrt(2.0) if steps.size else 0.0
+
+
+def local_contrast(values: np.ndarray, shown: np.ndarray | None = None, noise: float | None = None) -> np.ndarray:
     """(value - local mean) / local spread, mapped around mid-grey.
 
     With `shown` (the published 8-bit view), only where that view looks plain (local spread
@@ -101,14 +110,9 @@ def local_contrast(values: np.ndarray, shown: np.ndarray | None = None) -> np.nd
     # Noise is not text: contrast is measured against at least NOISE_FLOOR times the image's noise
     # (estimated from neighbouring-pixel differences where there are any), so a mark must stand
     # out of the noise the way print does to be seen, and plain noise stays grey.
-    steps = np.abs(np.diff(values, axis=1))
-    steps = steps[steps > 0]
-    noise = 1.4826 * float(np.median(steps)) / np.sqrt(2.0) if steps.size else 0.0
+    noise = (image_noise(values) if noise is None else noise / span)
     spread = np.maximum(np.sqrt(np.maximum(square - mean * mean, 0.0)), NOISE_FLOOR * noise) + 1e-4
-    normalised = np.clip(128.0 + LOCAL_GAIN * (values - mean) / spread, 0, 255).astype(np.uint8)
-    if shown is not None:
-        normalised[~plain_areas(shown)] = 128
-    return normalised
+    return np.clip(128.0 + LOCAL_GAIN * (values - mean) / spread, 0, 255).astype(np.uint8)
 
 
 def plain_areas(image: np.ndarray) -> np.ndarray:
@@ -121,8 +125,12 @@ def plain_areas(image: np.ndarray) -> np.ndarray:
     return (square - mean * mean) < FLAT_SPREAD * FLAT_SPREAD
 
 
-def display_views(frame: np.ndarray, ds: Dataset, *, presets: bool = True, contrast: bool = True) -> list[View]:
-    """The views of one frame (in display colours, see dicom_io.display_frames) to look for text in."""
+def display_views(frame: np.ndarray, ds: Dataset, *, presets: bool = True, contrast: bool = True,
+                  window: tuple[float, float] | None = None, noise: float | None = None) -> list[View]:
+    """The views of one frame (in display colours, see dicom_io.display_frames) to look for text in.
+
+    `window`: the series' own window when already known (the site computes a missing one from
+    the first frame and keeps it for the whole series; so does the guard)."""
     from .dicom_io import photometric, to_uint8_colour
 
     if frame.ndim == 3 and frame.shape[-1] in (3, 4):
@@ -139,7 +147,7 @@ def display_views(frame: np.ndarray, ds: Dataset, *, presets: bool = True, contr
     def add(name: str, image: np.ndarray) -> None:
         views.append(View(name, 255 - image if invert else image))
 
-    window = own_window(ds, values)
+    window = window or own_window(ds, values)
     if window is not None:
         add("own window", windowed(values, *window))
         seen.add(tuple(window))
@@ -153,7 +161,9 @@ def display_views(frame: np.ndarray, ds: Dataset, *, presets: bool = True, contr
     if not views or not _near_same(views[0].image, 255 - whole if invert else whole):
         add("full range", whole)
     if contrast:
-        views.append(View("local contrast", local_contrast(values, views[0].image)))
+        plain = plain_areas(views[0].image)
+        if plain.any():
+            views.append(View("local contrast", local_contrast(values, noise=noise), plain))
     return views
 
 
