@@ -159,6 +159,7 @@ CROP_TEXT_HEIGHT = 36    # text rows are scaled to about this height (Tesseract 
 MAX_CROP_SCALE = 4.0
 MOSAIC_GAP = 18
 MOSAIC_MAX_HEIGHT = 3000
+CROP_MIN_CONFIDENCE = 40  # crops are of text-like rows already: keep less certain words there
 
 
 @dataclass(frozen=True)
@@ -257,7 +258,8 @@ def _read_mosaic(crops: Sequence[Crop]) -> list[list[Word]]:
         mosaic[y:y + h, MOSAIC_GAP:MOSAIC_GAP + w] = crop.image
         slots.append((y, y + h))
         y += h + MOSAIC_GAP
-    words = _parse_tsv(run_tesseract(Image.fromarray(mosaic)), 1.0, (width, height), offset=(0, 0))
+    words = _parse_tsv(run_tesseract(Image.fromarray(mosaic)), 1.0, (width, height), offset=(0, 0),
+                       min_confidence=CROP_MIN_CONFIDENCE)
     out: list[list[Word]] = [[] for _ in crops]
     for word in words:
         centre = word.top + word.height / 2

@@ -54,16 +54,13 @@ class FrameReader:
         self.presets = presets
         self.cache: dict[str, list[Word]] = {}
         self.window: tuple[float, float] | None = None
-        self.noise: float | None = None
 
     def views(self, frame: np.ndarray) -> list[View]:
         if self.ds is not None:
             if self.window is None and frame.ndim == 2:
-                from .views import image_noise, modality_values, own_window
-                values = modality_values(frame, self.ds)
-                self.window = own_window(self.ds, values)
-                self.noise = image_noise(values)  # the series' noise, measured once on its first frame
-            return display_views(frame, self.ds, presets=self.presets, window=self.window, noise=self.noise)
+                from .views import modality_values, own_window
+                self.window = own_window(self.ds, modality_values(frame, self.ds))
+            return display_views(frame, self.ds, presets=self.presets, window=self.window)
         if frame.ndim == 3:
             colour = np.ascontiguousarray(frame[..., :3]).astype(np.uint8)
             return [View("colour", colour), View("colourfulness", (colour.max(axis=2) - colour.min(axis=2)).astype(np.uint8))]
@@ -109,8 +106,8 @@ class FrameReader:
         result.regions = [region for region, _ in located]
         crops: list[Crop] = []
         for region, where in located:
-            if previous is not None and _changed(frame, previous, region.box):
-                result.unread.append(region)
+            if previous is not None and _changed(frame, previous, region.box) and not _appeared(frame, previous, region.box):
+                result.unread.append(region)  # changing texture (speckle, moving anatomy): sampled frames read it
                 continue
             # the first view that shows the region (the published one, when it does): the same
             # row read again in another view adds time, not words
@@ -184,6 +181,16 @@ def _changed(frame: np.ndarray, previous: np.ndarray, box: tuple[int, int, int, 
     before = previous[top:top + height, left:left + width].astype(np.float32)
     span = float(now.max() - now.min()) if now.size else 0.0
     return float(np.abs(now - before).mean()) > 0.01 * span + 0.5
+
+
+def _appeared(frame: np.ndarray, previous: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Marks on a ground that was plain in the previous frame: something was drawn (read it now)."""
+    left, top, width, height = box
+    now = frame[top:top + height, left:left + width].astype(np.float32)
+    before = previous[top:top + height, left:left + width].astype(np.float32)
+    if not now.size:
+        return False
+    return float(np.ptp(before)) <= 0.25 * float(np.ptp(now))
 
 
 def _overlap(a, b) -> bool:

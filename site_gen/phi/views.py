@@ -9,11 +9,10 @@ guard looks at:
 * "own window": the window the site renders by default;
 * one view per window preset of the modality (CT: soft tissue, lung, bone, brain);
 * "full range": lowest to highest value (burned-in annotation usually sits at an extreme);
-* "local contrast": each pixel relative to the mean and spread of its 31x31 neighbourhood (the
-  spread never taken below three times the image noise), in the areas the published view shows
-  as plain.  This is the contrast-normalised view: a mark that stands out of a plain surrounding
-  shows at full strength whatever its absolute value, which is what the narrowest window a
-  reader could pick would show.
+* "local contrast": how far each pixel stands out of its 31x31 neighbourhood in units of the
+  local noise, in the areas the published view shows as plain.  This is the contrast-normalised
+  view: a mark that stands out of its surroundings more than noise does shows at full strength
+  whatever its absolute value, which is what the narrowest window a reader could pick would show.
 
 Colour frames (RGB, YBR and palette colour, in display colours) are shown as they are; their
 "colourfulness" (max - min channel) view finds coloured text on a ground of the same brightness.
@@ -31,8 +30,8 @@ import yaml
 from pydicom.dataset import Dataset
 
 LOCAL_WINDOW = 31
-LOCAL_GAIN = 48.0      # grey levels per local standard deviation
-NOISE_FLOOR = 3.0
+LOCAL_GAIN = 24.0      # grey levels per noise level beyond the floor
+NOISE_FLOOR = 6.0      # deviations within 6 noise levels are noise (clipped noise is under-measured)
 PLAIN_WINDOW = 15
 FLAT_SPREAD = 20.0     # grey levels: below this the published view looks plain
 NEAR_SAME = 6.0        # mean grey-level difference under which two views count as one
@@ -84,35 +83,69 @@ def full_range(values: np.ndarray) -> np.ndarray:
     return ((values - low) * (255.0 / (high - low))).astype(np.uint8)
 
 
-def image_noise(values: np.ndarray) -> float:
-    """Noise level (standard deviation) from neighbouring-pixel differences where there are any."""
-    sample = values[::2] if values.shape[0] > 256 else values
-    steps = np.abs(np.diff(sample.astype(np.float32), axis=1))
-    steps = steps[steps > 0]
-    return 1.4826 * float(np.median(steps)) / np.sqrt(2.0) if steps.size else 0.0
+NOISE_BLOCK = 16
+GROUND_BLOCK = 32
+FLAT_SHARE = 0.75      # a block is flat ground when this share of neighbour pairs are equal
 
 
-def local_contrast(values: np.ndarray, shown: np.ndarray | None = None, noise: float | None = None) -> np.ndarray:
-    """(value - local mean) / local spread, mapped around mid-grey.
+def _block_median(values: np.ndarray, block: int, interpolation: int) -> np.ndarray:
+    height, width = values.shape
+    rows, cols = -(-height // block), -(-width // block)
+    padded = np.pad(values, ((0, rows * block - height), (0, cols * block - width)), mode="edge")
+    blocks = padded.reshape(rows, block, cols, block).transpose(0, 2, 1, 3).reshape(rows, cols, -1)
+    level = np.median(blocks, axis=2).astype(np.float32)
+    if interpolation == cv2.INTER_NEAREST:
+        full = cv2.resize(level, (cols * block, rows * block), interpolation=interpolation)
+    else:  # block centres interpolated: smooth where the ground changes
+        full = cv2.resize(level, (cols * block, rows * block), interpolation=interpolation)
+    return full[:height, :width]
 
-    With `shown` (the published 8-bit view), only where that view looks plain (local spread
-    under FLAT_SPREAD grey levels): hidden text is by definition where the published window
-    shows nothing, and busy texture (speckle, anatomy) is already judged in the other views.
+
+def _block_mean(values: np.ndarray, block: int) -> np.ndarray:
+    height, width = values.shape
+    rows, cols = -(-height // block), -(-width // block)
+    padded = np.pad(values, ((0, rows * block - height), (0, cols * block - width)), mode="edge")
+    level = padded.reshape(rows, block, cols, block).mean(axis=(1, 3)).astype(np.float32)
+    return cv2.resize(level, (cols * block, rows * block), interpolation=cv2.INTER_NEAREST)[:height, :width]
+
+
+def noise_map(values: np.ndarray) -> np.ndarray:
+    """Local noise level (standard deviation) per 16x16 block, from the median difference between
+    horizontal neighbours: zero on flat padding, the scanner's noise on air and tissue.  A median
+    ignores the few strokes of text in a block, so text does not raise its own floor."""
+    steps = np.abs(np.diff(values, axis=1, append=values[:, -1:]))
+    return (1.4826 / np.sqrt(2.0)) * _block_median(steps, NOISE_BLOCK, cv2.INTER_NEAREST)
+
+
+def local_contrast(values: np.ndarray) -> np.ndarray:
+    """How far each pixel stands out of its neighbourhood, in units of the local noise.
+
+    The values are smoothed a little (as an eye integrates), compared with their 31x31 mean, and
+    divided by the local noise (noise_map: zero on flat padding).  Deviations within NOISE_FLOOR
+    noise levels are shown as mid-grey; beyond that they grow towards black or white.  So print a
+    few units above flat padding, or a few noise levels above air, shows at full contrast, and
+    noise itself stays a flat grey that forms no marks.
     """
     values = values.astype(np.float32)
     span = float(values.max() - values.min())
     if span <= 0:
         return np.full(values.shape, 128, dtype=np.uint8)
+    integer = bool(np.all(np.mod(values[::7, ::7], 1) == 0))
     values = (values - float(values.min())) / span
-    size = (LOCAL_WINDOW, LOCAL_WINDOW)
-    mean = cv2.blur(values, size, borderType=cv2.BORDER_REFLECT)
-    square = cv2.blur(values * values, size, borderType=cv2.BORDER_REFLECT)
-    # Noise is not text: contrast is measured against at least NOISE_FLOOR times the image's noise
-    # (estimated from neighbouring-pixel differences where there are any), so a mark must stand
-    # out of the noise the way print does to be seen, and plain noise stays grey.
-    noise = (image_noise(values) if noise is None else noise / span)
-    spread = np.maximum(np.sqrt(np.maximum(square - mean * mean, 0.0)), NOISE_FLOOR * noise) + 1e-4
-    return np.clip(128.0 + LOCAL_GAIN * (values - mean) / spread, 0, 255).astype(np.uint8)
+    # the smallest difference that means anything: one stored unit (integers), else tiny
+    unit = 1.0 / span if integer else 1e-6
+    ground = _block_median(values, GROUND_BLOCK, cv2.INTER_LINEAR)   # a median ignores sparse print
+    # flat: in most of a block, neighbours hold exactly the same value (padding, a blank band),
+    # whatever is drawn on it; noise - even clipped noise - leaves far fewer equal neighbours
+    same = (np.diff(values, axis=1, append=values[:, -1:]) == 0).astype(np.float32)
+    flat = _block_mean(same, NOISE_BLOCK) >= FLAT_SHARE
+    smoothed = cv2.GaussianBlur(values, (0, 0), 1.0)
+    # where there is noise, judge the smoothed values against the smoothed noise; on flat ground
+    # the values as they are (any stored step shows): smoothing would only thicken the strokes
+    z = np.where(flat, (values - ground) * (2 * NOISE_FLOOR / max(unit, 1e-9)),
+                 (smoothed - ground) / np.maximum(noise_map(smoothed), unit))
+    shrunk = np.sign(z) * np.maximum(np.abs(z) - NOISE_FLOOR, 0.0)
+    return np.clip(128.0 + LOCAL_GAIN * shrunk, 0, 255).astype(np.uint8)
 
 
 def plain_areas(image: np.ndarray) -> np.ndarray:
@@ -126,7 +159,7 @@ def plain_areas(image: np.ndarray) -> np.ndarray:
 
 
 def display_views(frame: np.ndarray, ds: Dataset, *, presets: bool = True, contrast: bool = True,
-                  window: tuple[float, float] | None = None, noise: float | None = None) -> list[View]:
+                  window: tuple[float, float] | None = None) -> list[View]:
     """The views of one frame (in display colours, see dicom_io.display_frames) to look for text in.
 
     `window`: the series' own window when already known (the site computes a missing one from
@@ -163,7 +196,7 @@ def display_views(frame: np.ndarray, ds: Dataset, *, presets: bool = True, contr
     if contrast:
         plain = plain_areas(views[0].image)
         if plain.any():
-            views.append(View("local contrast", local_contrast(values, noise=noise), plain))
+            views.append(View("local contrast", local_contrast(values), plain))
     return views
 
 
