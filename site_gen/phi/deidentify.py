@@ -91,7 +91,7 @@ def empty_for(vr: str):
 
 
 def _clean_text(value: str, keyword: str = "", vr: str = "LO") -> str:
-    spans = sorted(spans_for(keyword, value), key=lambda s: s.start)
+    spans = sorted(spans_for(keyword, value, coded=vr in CODED_VRS), key=lambda s: s.start)
     if not spans:
         return value
     marker = "REMOVED" if vr in CODED_VRS else REMOVED

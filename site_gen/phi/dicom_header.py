@@ -40,8 +40,11 @@ from pydicom.filereader import data_element_generator
 
 from . import profile as profile_rules
 from .finding import Category, Finding, mask, value_hash
+from .dicom_io import silence_pydicom
 from .dicom_text import spans_for
 from .ocr import KnownValue, TextDetectorUnavailable, cannot_verify, date_renderings
+
+silence_pydicom()  # pydicom's own warnings and log lines quote header values: never let them print
 
 FREE_TEXT_VRS = frozenset({"LO", "SH", "ST", "LT", "UT", "UC", "UR"})
 # Every VR that holds text a person could read: free text, and the coded strings (CS) and
@@ -209,12 +212,12 @@ class _SpanCache:
         self.size = size
         self.items: OrderedDict[str, list] = OrderedDict()
 
-    def spans(self, keyword: str, text: str) -> list:
-        key = f"{keyword}\0{text}"
+    def spans(self, keyword: str, text: str, coded: bool = False) -> list:
+        key = f"{keyword}\0{coded}\0{text}"
         if key in self.items:
             self.items.move_to_end(key)
             return self.items[key]
-        spans = spans_for(keyword, text)
+        spans = spans_for(keyword, text, coded=coded)
         self.items[key] = spans
         if len(self.items) > self.size:
             self.items.popitem(last=False)
@@ -393,7 +396,7 @@ def _check_element(elem, trail, rel, rules, groups, text_problem) -> list[Findin
     if vr in TEXT_VRS:
         for value in values:
             try:
-                spans = _CACHE.spans(elem.keyword or "", value)
+                spans = _CACHE.spans(elem.keyword or "", value, coded=vr in ("CS", "AE"))
             except TextDetectorUnavailable as error:
                 text_problem.append(str(error))
                 return findings
@@ -532,9 +535,9 @@ HAND_COPIED_AT_LEAST = 3   # attributes the profile removes, blanks or replaces,
 
 
 def _as_hand_copied(ds: Dataset, rel: str, findings: list[Finding]) -> list[Finding]:
-    """A file copied straight from a PACS export gets one line with the fix, not one per attribute."""
-    if str(ds.get("PatientIdentityRemoved", "") or "").strip().upper() == "YES":
-        return findings
+    """A file copied straight from a PACS export (several attributes the profile acts on still hold
+    their values, whatever PatientIdentityRemoved claims) gets one line with the fix, not one line
+    per attribute."""
     header = [f for f in findings if f.category is not Category.CANNOT_VERIFY]
     if sum(f.detector == PROFILE_DETECTOR for f in header) < HAND_COPIED_AT_LEAST:
         return findings

@@ -59,9 +59,13 @@ def _is_protocol_path(text: str) -> bool:
     return bool(words) and all(w in vocabulary or w.isdigit() for w in words)
 
 
-def spans_for(keyword: str, value: str) -> list[Span]:
-    """Spans of identifying text in one kept attribute value."""
+def spans_for(keyword: str, value: str, *, coded: bool = False) -> list[Span]:
+    """Spans of identifying text in one kept attribute value.  `coded` (CS, AE: upper case by
+    definition): the value is also read in title case, where a name looks like a name."""
     spans = text_spans(value)
+    if coded and value.isupper():
+        seen = {(s.start, s.end, s.category) for s in spans}
+        spans += [s for s in text_spans(value.title()) if (s.start, s.end, s.category) not in seen]
     equipment = _rules()["equipment"].get(keyword)
     descriptor = keyword in _rules()["descriptors"]
     if not equipment and not descriptor:

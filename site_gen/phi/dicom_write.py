@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+import pydicom
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.sequence import Sequence as DicomSequence
 from pydicom.uid import UID, ExplicitVRLittleEndian
@@ -47,7 +48,10 @@ def write(ds: Dataset, target: Path) -> None:
     ds.file_meta = project_file_meta(ds, syntax)
     ds.preamble = PREAMBLE
     target.parent.mkdir(parents=True, exist_ok=True)
-    ds.save_as(target, enforce_file_format=True)
+    uid = ds.file_meta.TransferSyntaxUID
+    # the encoding follows the (new) transfer syntax, also when the file was read big endian
+    pydicom.dcmwrite(target, ds, implicit_vr=uid.is_implicit_VR, little_endian=uid.is_little_endian,
+                     force_encoding=True)  # preamble and file meta are set above, so both are written
 
 
 def make_native(ds: Dataset) -> None:

@@ -97,13 +97,14 @@ def test_clean_file_has_no_findings(write_dicom):
 
 def test_phi_header_is_flagged_without_printing_values(write_dicom):
     ds = phi_dataset()
-    ds.PatientIdentityRemoved = "YES"   # claims to be de-identified: every attribute is reported
     findings = check_dicom(write_dicom(ds), "case/ct.dcm", ocr=False)
     text = messages(findings)
     for keyword in ("PatientName", "PatientID", "PatientBirthDate", "AccessionNumber", "StudyDate",
-                    "InstitutionName", "ReferringPhysicianName", "StudyInstanceUID"):
+                    "InstitutionName", "ReferringPhysicianName", "StudyInstanceUID", "PatientAge"):
         assert keyword in text
-    assert Category.AGE_OVER_89 in categories(findings)
+    ds = clean_dataset()
+    ds.PatientAge = "095Y"
+    assert Category.AGE_OVER_89 in categories(check_dicom(write_dicom(ds, "age.dcm"), "age.dcm", ocr=False))
     for raw in ("DOE", "JOHN", "12345678", "19560412", "Elsewhere", "113619"):
         assert raw not in text
     assert all(f.path == "case/ct.dcm" for f in findings)
