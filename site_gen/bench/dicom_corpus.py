@@ -403,8 +403,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\n## {package}: {files}")
                 report["packages"][package] = {"unavailable": files}
                 continue
-            results = [check_file(package, path, work) for path in files[:args.limit]]
+            results = []
+            for number, path in enumerate(files[:args.limit], 1):
+                results.append(check_file(package, path, work))
+                print(f"[{package} {number}/{len(files[:args.limit])}] {path.name}: {results[-1].outcome}",
+                      file=sys.stderr, flush=True)
             print_table(package, results)
+            sys.stdout.flush()
             report["packages"][package] = {"summary": summarise(results), "files": [r.__dict__ for r in results]}
         everything = [FileResult(**f) for p in report["packages"].values() for f in p.get("files", [])]
         if everything:
