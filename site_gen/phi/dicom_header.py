@@ -279,16 +279,8 @@ def check_file_meta(meta: Dataset, rel: str, text_problem: list[str]) -> list[Fi
                                          f"MediaStorageSOPInstanceUID (0002,0003) looks like the original "
                                          f"scanner UID, not a replaced one: {mask(uid)}", uid))
         elif tag == 0x00020013:
-            for value in _values(elem):
-                try:
-                    spans = _CACHE.spans("ImplementationVersionName", value)
-                except TextDetectorUnavailable as error:
-                    text_problem.append(str(error))
-                    continue
-                for span in spans:
-                    raw = value[span.start:span.end]
-                    findings.append(_finding(rel, span.category, f"{where} contains "
-                                             f"{span.category.value.replace('_', ' ').lower()}: {mask(raw)}", raw))
+            findings += _text_findings(_values(elem), "ImplementationVersionName", f"{where} contains", rel,
+                                       text_problem)
     return findings
 
 
@@ -394,17 +386,26 @@ def _check_element(elem, trail, rel, rules, groups, text_problem) -> list[Findin
                                          f"{mask(value)}", value))
         return findings
     if vr in TEXT_VRS:
-        for value in values:
-            try:
-                spans = _CACHE.spans(elem.keyword or "", value, coded=vr in ("CS", "AE"))
-            except TextDetectorUnavailable as error:
-                text_problem.append(str(error))
-                return findings
-            for span in spans:
-                raw = value[span.start:span.end]
-                findings.append(_finding(rel, span.category,
-                                         f"{where} contains {span.category.value.replace('_', ' ').lower()}: {mask(raw)}",
-                                         raw, detector=f"{DETECTOR}+{span.detector}"))
+        findings += _text_findings(values, elem.keyword or "", f"{where} contains", rel, text_problem,
+                                   coded=vr in ("CS", "AE"))
+    return findings
+
+
+def _text_findings(values: list[str], keyword: str, lead: str, rel: str, text_problem: list[str], *,
+                   coded: bool = False) -> list[Finding]:
+    """Findings for the detector's spans in text values ("<where> contains <category>: <mask>")."""
+    findings = []
+    for value in values:
+        try:
+            spans = _CACHE.spans(keyword, value, coded=coded)
+        except TextDetectorUnavailable as error:
+            text_problem.append(str(error))
+            return findings
+        for span in spans:
+            raw = value[span.start:span.end]
+            findings.append(_finding(rel, span.category,
+                                     f"{lead} {span.category.value.replace('_', ' ').lower()}: {mask(raw)}",
+                                     raw, detector=f"{DETECTOR}+{span.detector}"))
     return findings
 
 
@@ -419,19 +420,8 @@ def _check_binary(elem, where: str, rel: str, text_problem: list[str]) -> list[F
     """Binary values the profile keeps (LUTs, ICC profiles, waveforms...) are searched for text."""
     if int(elem.tag) in PIXEL_DATA_TAGS or not isinstance(elem.value, (bytes, bytearray)):
         return []
-    findings = []
-    for run in printable_runs(bytes(elem.value[:MAX_BINARY_SCAN])):
-        try:
-            spans = _CACHE.spans("", run)
-        except TextDetectorUnavailable as error:
-            text_problem.append(str(error))
-            return findings
-        for span in spans:
-            raw = run[span.start:span.end]
-            findings.append(_finding(rel, span.category,
-                                     f"{where} (binary data) contains text that looks like "
-                                     f"{span.category.value.replace('_', ' ').lower()}: {mask(raw)}",
-                                     raw, detector=f"{DETECTOR}+{span.detector}"))
+    findings = _text_findings(printable_runs(bytes(elem.value[:MAX_BINARY_SCAN])), "",
+                              f"{where} (binary data) contains text that looks like", rel, text_problem)
     if len(elem.value) > MAX_BINARY_SCAN:
         findings.append(cannot_verify(rel, f"{where} holds more binary data than the guard reads "
                                            f"({len(elem.value)} bytes)", DETECTOR))
