@@ -33,6 +33,7 @@ import numpy as np
 MIN_CONTRAST = 48          # grey levels (0-255) between a stroke and its surroundings
 MIN_HEIGHT, MAX_HEIGHT = 5, 64
 MIN_MARKS = 3
+SHORT_ROW, SHORT_ROW_HEIGHT = 4, 24   # rows of fewer marks must be of small print
 STROKE_WINDOW = 9          # top-hat window: strokes narrower than this are kept
 GROUND_SPREAD = 0.6        # text ground: 10th-90th percentile spread below this share of the contrast
 MAX_SIDE = 1400            # larger images are looked at reduced (their text is larger too)
@@ -75,7 +76,8 @@ def _marks(mask: np.ndarray) -> np.ndarray:
     return stats[keep]
 
 
-def _rows(marks: np.ndarray, grey: np.ndarray, mask: np.ndarray) -> list[tuple[int, int, int, int, int]]:
+def _rows(marks: np.ndarray, grey: np.ndarray, mask: np.ndarray, *, pairs: bool = True
+          ) -> list[tuple[int, int, int, int, int]]:
     """Chain marks into rows; keep the rows that look like a line of text."""
     if len(marks) < 2:
         return []
@@ -117,8 +119,10 @@ def _rows(marks: np.ndarray, grey: np.ndarray, mask: np.ndarray) -> list[tuple[i
             continue
         heights = h[members]
         median = float(np.median(heights))
-        if len(members) < MIN_MARKS and not (w[members] >= 1.5 * median).any():
+        if len(members) < MIN_MARKS and not (pairs and (w[members] >= 1.5 * median).any()):
             continue
+        if len(members) < SHORT_ROW and median > SHORT_ROW_HEIGHT:
+            continue  # two or three big blobs side by side: anatomy; big print is found at half size
         if len(members) >= MIN_MARKS and np.abs(heights - median).mean() > 0.45 * median:
             continue
         left, top = int(x0[members].min()), int(y0[members].min())
@@ -180,7 +184,9 @@ def find_text_regions(image: np.ndarray, *, contrast: int = MIN_CONTRAST,
         for mask in _stroke_masks(level, contrast):
             if inside is not None:
                 mask &= inside
-            for row in _rows(_marks(mask), level, mask):
+            # a pair of marks (one word-wide) counts as print only at full size: at half size two
+            # blobs side by side are mostly anatomy
+            for row in _rows(_marks(mask), level, mask, pairs=level_scale == 1.0):
                 found.append((scale * level_scale, row))
     regions = []
     for factor, (x, y, w, h, marks) in found:
