@@ -23,6 +23,8 @@ Colour fill: black.  The caller writes the result uncompressed (Explicit VR Litt
 """
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Sequence
 
 import numpy as np
@@ -107,16 +109,18 @@ def black_out(ds: Dataset, *, known: Sequence[KnownValue] = ()) -> int:
     learned: list[tuple[int, int, int, int]] = []           # text boxes read on any frame
     located: list[list[TextRegion]] = [[] for _ in range(len(stack))]
     cine = len(stack) > 1 and not is_slice_stack(ds)
-    for index in range(len(stack)):
+    original = stack.copy() if cine else stack   # "previous frame" comparisons look at the export
+
+    def clean(index: int, base: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+        """Fill one frame (in place) until nothing new reads; returns the boxes found on it."""
         frame = stack[index]
-        done: list[tuple[int, int, int, int]] = []
-        for box in rectangles + (learned if cine else []):
+        done = list(rectangles) + list(base)
+        for box in done:
             _fill(frame, box, fill)
-            done.append(box)
-        filled += len(rectangles)
+        found: list[tuple[int, int, int, int]] = []
         plan = plan_for(ds, index, len(stack))
         for round_number in range(MAX_ROUNDS):
-            previous = None if plan.changing or index == 0 else stack[index - 1]
+            previous = None if plan.changing or index == 0 else original[index - 1]
             area = None
             if cine and index > 0:  # only where this frame differs from the (cleaned) first one
                 area = changed_area(frame, stack[0])
@@ -131,9 +135,17 @@ def black_out(ds: Dataset, *, known: Sequence[KnownValue] = ()) -> int:
                 break
             for box in boxes:
                 _fill(frame, box, fill)
-                done.append(box)
-                filled += 1
+            done += boxes
+            found += boxes
+        return found
+
+    learned += clean(0, [])
+    base = list(learned) if cine else []   # the first frame's overlay is where it is on every frame
+    workers = max(1, min(len(stack) - 1, os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for boxes in pool.map(lambda index: clean(index, base), range(1, len(stack))):
             learned += [b for b in boxes if b not in learned]
+    filled = len(rectangles) * len(stack) + len(learned)
     if len(stack) > 1 and learned:
         # overlays that change from frame to frame: fill, on every frame, the text-like rows that
         # overlap a box where text was read on some frame
