@@ -71,8 +71,7 @@ def packages(work: Path) -> dict[str, list[Path] | str]:
     found: dict[str, list[Path] | str] = {}
     import pydicom
     folder = Path(pydicom.__file__).parent / "data" / "test_files"
-    found["pydicom (bundled test files)"] = sorted(p for p in folder.rglob("*") if p.is_file()
-                                                   and p.suffix.lower() in (".dcm", "") and p.name != "README")
+    found["pydicom (bundled test files)"] = sorted(folder.glob("*.dcm"))
     try:
         import data_store
         found["pydicom-data"] = sorted(Path(data_store.__file__).parent.joinpath("data").glob("*.dcm"))
