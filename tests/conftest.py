@@ -124,6 +124,7 @@ def hooked_repo(tmp_path):
     builder = RepoBuilder(tmp_path / "repo")
     builder.user("adoe")
     shutil.copy(REPO_ROOT / ".pre-commit-config.yaml", builder.root)
+    shutil.copytree(REPO_ROOT / "hooks", builder.root / "hooks")  # the hooks' entry script
     env = git_env(tmp_path)
     assert git("init", "-q", "-b", "main", cwd=builder.root, env=env).returncode == 0
     installed = subprocess.run(["pre-commit", "install"], cwd=builder.root, env=env, capture_output=True, text=True)

@@ -23,6 +23,7 @@ def run(args) -> int:
     from ..model.library import CASE_FILE, load_library
     from ..model.yamlsource import load_yaml
     from ..phi.scanner import scan
+    from ..progress import Progress, duration
     from .validate import case_folders
 
     root = repository_root(args)
@@ -34,9 +35,13 @@ def run(args) -> int:
         p for p in (root / "cases").iterdir() if p.is_dir() and not p.name.startswith(".")) if (root / "cases").is_dir() else []
     if not folders:
         return fail_usage("check", "no case to check (give a case folder under cases/)")
-    library = load_library(root, only=folders)
+    with Progress("Checking the case files", unit="case") as progress:
+        library = load_library(root, only=folders, progress=progress.advance)
     cache_dir = Path(os.environ.get("SITE_GEN_CACHE", root / ".cache" / "site-gen"))
-    phi = scan(folders, root, cache_dir=cache_dir, ocr=not args.no_ocr)
+    with Progress("Looking for patient information") as scanning:
+        phi = scan(folders, root, cache_dir=cache_dir, ocr=not args.no_ocr, progress=scanning.advance)
+    took = (f"{len(folders)} case{'s' if len(folders) != 1 else ''} checked in "
+            f"{duration(progress.seconds + scanning.seconds)}")
     failed = False
     low = []
     for folder in folders:
@@ -68,11 +73,11 @@ def run(args) -> int:
     for problem in user_problems:
         print(problem)
     if failed or user_problems:
-        print("\nFix the problems above before committing: the commit hook and the pull-request checks "
-              "refuse them. See CONTRIBUTING.md ('When the guard blocks a commit').", file=sys.stderr)
+        print(f"\n{took}. Fix the problems above before committing: the commit hook and the pull-request "
+              "checks refuse them. See CONTRIBUTING.md ('When the guard blocks a commit').", file=sys.stderr)
     if low:
         print(f"Completeness below {args.min_score}: {', '.join(low)}.", file=sys.stderr)
     if failed or user_problems or low:
         return EXIT_PROBLEMS
-    print(f"\nReady to commit: {len(folders)} case{'s' if len(folders) != 1 else ''} checked.", file=sys.stderr)
+    print(f"\nReady to commit: {took}.", file=sys.stderr)
     return EXIT_OK

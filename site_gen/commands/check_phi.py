@@ -25,6 +25,7 @@ def register(commands) -> None:
 def run(args) -> int:
     from ..phi import report as formats
     from ..phi.scanner import scan
+    from ..progress import Progress
 
     root = repository_root(args)
     paths = [Path(p) for p in args.paths] or [root / "cases"]
@@ -32,7 +33,9 @@ def run(args) -> int:
     if missing:
         return fail_usage("check-phi", f"no such file or folder: {', '.join(missing)}")
     cache_dir = None if args.no_cache else Path(os.environ.get("SITE_GEN_CACHE", root / ".cache" / "site-gen"))
-    result = scan(paths, root, cache_dir=cache_dir, ocr=not args.no_ocr, faces=not args.no_faces, jobs=args.jobs)
+    with Progress("Looking for patient information") as progress:
+        result = scan(paths, root, cache_dir=cache_dir, ocr=not args.no_ocr, faces=not args.no_faces,
+                      jobs=args.jobs, progress=progress.advance)
     if args.list_allowed:
         for suppression in result.allowed:
             print(suppression.describe())
@@ -49,7 +52,7 @@ def run(args) -> int:
     suppressed = f"; {len(result.suppressed)} suppressed" if result.suppressed else ""
     print(f"{count} possible patient identifier{'s' if count != 1 else ''} in {result.files} file"
           f"{'s' if result.files != 1 else ''} checked ({result.cached} unchanged since the last check"
-          f"{suppressed}).", file=sys.stderr)
+          f"{suppressed}) in {progress.took}.", file=sys.stderr)
     if count:
         print("Remove the information (or the file). If a finding is not patient information, "
               "add '# phi: allow <reason>' on that line, or ask an editor to add an entry to "

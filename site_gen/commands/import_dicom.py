@@ -78,6 +78,7 @@ def run(args) -> int:
     from ..contribute.casefile import CaseFileError, append_studies
     from ..model.library import CASE_FILE
     from ..model.schema import vocabulary
+    from ..progress import Progress
 
     from ..phi.dicom_io import silence_pydicom
 
@@ -117,7 +118,9 @@ def run(args) -> int:
             for line in importer.describe_export(studies, photos):
                 print(line)
             return EXIT_OK
-        report, entries, findings = importer.import_source(src, case_folder, options, guard=importer.guard_folder)
+        with Progress("Importing and checking the images") as progress:
+            report, entries, findings = importer.import_source(src, case_folder, options,
+                                                               guard=importer.guard_folder)
     except importer.ImportProblem as problem:
         print(f"site-gen import-dicom: {problem}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -129,9 +132,16 @@ def run(args) -> int:
     if findings:
         for finding in findings:
             print(f"{case_rel}/{finding.location()}: {finding.category.value} ({finding.detector}): {finding.message}")
-        burned = any(f.box is not None for f in findings)
+        from ..phi.finding import Category
+
+        burned = any(f.box is not None and f.category is not Category.FACE for f in findings)
         print(f"\nNothing was added to {case_rel}: the de-identified images still hold possible patient "
-              f"information ({len(findings)} finding{'s' if len(findings) != 1 else ''}).", file=sys.stderr)
+              f"information ({len(findings)} finding{'s' if len(findings) != 1 else ''}; {progress.took}).",
+              file=sys.stderr)
+        if any(f.category is Category.FACE for f in findings):
+            print("A face is shown: crop it out with --crop LEFT,TOP,RIGHT,BOTTOM (pixels of the upright picture; "
+                  "the finding's box is where the face is), or leave that picture out. Only an editor can allow "
+                  "a face.", file=sys.stderr)
         if burned and not args.black_out_text:
             print("Text is burned into the pixels: run again with --black-out-text, or leave those images out "
                   "(--series, --slices).", file=sys.stderr)
@@ -143,8 +153,10 @@ def run(args) -> int:
         if case_file.is_file():
             text = case_file.read_text(encoding="utf-8")
         else:
+            from ..model.case_ids import next_case_id
             text = scaffold.render_case(scaffold.Essentials(slug=args.case, title=args.title,
-                                                            authors=[a for a in args.author if a]))
+                                                            authors=[a for a in args.author if a],
+                                                            case_id=next_case_id(root)))
             report.case_file_created = True
         case_file.write_text(append_studies(text, entries), encoding="utf-8")
     except (CaseFileError, OSError) as problem:
@@ -157,8 +169,8 @@ def run(args) -> int:
     for line in importer.summary_lines(report, case_rel):
         print(line)
     print(f"{'Created' if report.case_file_created else 'Updated'} {case_rel}/{CASE_FILE}: "
-          f"{sum(len(e['series']) for e in entries)} series added. The patient-information guard passed "
-          f"on every written file ({report.examined}).")
+          f"{sum(len(e['series']) for e in entries)} series added in {progress.took}. The patient-information "
+          f"guard passed on every written file ({report.examined}).")
     todo = [w for w, missing in (("findings", not args.findings), ("captions", not args.caption)) if missing]
     if todo:
         print(f"Next: write the {' and '.join(todo)} in {case_rel}/{CASE_FILE}, then run: site-gen check {case_rel}")

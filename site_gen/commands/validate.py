@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..model.collection import load_collections
 from ..model.library import CASE_FILE, load_library
+from ..progress import Progress
 from . import EXIT_OK, EXIT_PROBLEMS, fail_usage, repository_root
 
 
@@ -40,17 +41,29 @@ def run(args) -> int:
         only = case_folders(args.paths, root)
     except FileNotFoundError as missing:
         return fail_usage("validate", f"no such file or folder: {missing}")
-    library = load_library(root, only=only)
-    problems = list(library.problems)
-    if only is None:  # collections name cases: check them against the whole library
-        problems += load_collections(root, {c.slug for c in library.cases}, set(library.users))[1]
+    with Progress("Checking cases", unit="case") as progress:
+        library = load_library(root, only=only, progress=progress.advance)
+        problems = list(library.problems)
+        if only is None:  # collections name cases: check them against the whole library
+            problems += load_collections(root, {c.slug for c in library.cases}, set(library.users))[1]
     problems = sorted(problems)
     for problem in problems:
         print(problem)
     if problems:
-        print(f"\n{len(problems)} problem{'s' if len(problems) != 1 else ''} found.", file=sys.stderr)
+        print(f"\n{len(problems)} problem{'s' if len(problems) != 1 else ''} found in {progress.took}.",
+              file=sys.stderr)
         return EXIT_PROBLEMS
+    without_id = [c for c in library.cases if c.case_id is None]
+    if without_id:
+        from ..model.case_ids import next_case_id
+        number = next_case_id(root)
+        for case in without_id:
+            print(f"cases/{case.slug}/{CASE_FILE}: note: this case has no number yet; add a line "
+                  f"'id: {number}' so that its web address stays the same if the folder is renamed "
+                  "(until then it is published under a provisional address)", file=sys.stderr)
+            number += 1
     checked = len(only) if only is not None else len(library.cases)
     print(f"All good: {checked} case{'s' if checked != 1 else ''} and {len(library.users)} "
-          f"contributor profile{'s' if len(library.users) != 1 else ''} checked.", file=sys.stderr)
+          f"contributor profile{'s' if len(library.users) != 1 else ''} checked in {progress.took}.",
+          file=sys.stderr)
     return EXIT_OK

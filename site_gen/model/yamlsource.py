@@ -8,6 +8,7 @@ overwrites, are reported instead.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import yaml
 
 from .problems import Problem
+from .quoting import shown
 
 Location = tuple  # (key or index, ...)
 
@@ -64,11 +66,7 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        what = (error.problem or error.context or "unreadable YAML").rstrip(".")
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        doc.problems.append(Problem(path, line, column, f"this file is not valid YAML ({what}); "
-                                    "check indentation, colons and quotes on this line or the one above"))
+        doc.problems.append(syntax_problem(text, path, error))
         return doc
     except yaml.reader.ReaderError as error:  # control characters YAML forbids
         before = text[: error.position] if isinstance(error.position, int) else ""
@@ -87,6 +85,80 @@ def parse_yaml(text: str, path: str) -> YamlDocument:
     constructor = _Constructor()
     doc.data = _build(node, (), doc, constructor)
     return doc
+
+
+_OPENERS = {"quoted scalar": "quotation mark", "flow sequence": "'['", "flow mapping": "'{'"}
+# Where a value can start with a quotation mark: after "key:", "- " or "? " (possibly nested).
+_VALUE_START = re.compile(r"""^(\s*)((?:-\s+|\?\s+)*)(?:([^\s#"'][^#]*?):(?:\s+|$))?((?:-\s+)*)(["'])""")
+_BLOCK_HEADER = re.compile(r"[|>][0-9+-]*\s*(?:#.*)?$")
+
+
+def syntax_problem(text: str, path: str, error: yaml.MarkedYAMLError) -> Problem:
+    """Locate a syntax error where the contributor has to fix it.
+
+    PyYAML reports where it gave up, which for an unclosed quotation mark or bracket is the end
+    of the file or the next quotation mark, many lines below.  Its context mark (where it was
+    reading) and a scan for the first quotation mark not closed on its own line point at the
+    place the problem starts.
+    """
+    problem, context = error.problem_mark, error.context_mark
+    where = (problem.line + 1, problem.column + 1) if problem else (1, 1)
+    context_words = (error.context or "").lower()
+    opener = next((name for key, name in _OPENERS.items() if key in context_words), None)
+    reads_to = "the end of the file" if "end of stream" in (error.problem or "") else f"line {where[0]}"
+    if opener and context is not None and (context.line + 1, context.column + 1) < where:
+        line, column = context.line + 1, context.column + 1
+        return Problem(path, line, column, f"this file is not valid YAML: the {opener} opened here is never "
+                       f"closed, so YAML reads on to "
+                       f"{reads_to}; close it at the end of the value" + (
+                           " (or remove it: a value needs quotes only if it contains ': ' or starts with a "
+                           "special character)" if opener == "quotation mark" else ""))
+    unclosed = first_unclosed_quote(text)
+    if unclosed is not None and unclosed < where:
+        return Problem(path, unclosed[0], unclosed[1], "this file is not valid YAML: this quotation mark is not "
+                       "closed on its line, so YAML reads on to the next one and stops at line "
+                       f"{where[0]}; close it at the end of the value")
+    what = (error.problem or error.context or "unreadable YAML").rstrip(".")
+    return Problem(path, where[0], where[1], f"this file is not valid YAML ({what}); "
+                   "check indentation, colons and quotes on this line or the one above")
+
+
+def first_unclosed_quote(text: str) -> tuple[int, int] | None:
+    """(line, column) of the first value that opens a quotation mark and does not close it on
+    the same line; block scalars (|, >) and comments are skipped (an apostrophe there is text)."""
+    block_indent: int | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip(" "))
+        if block_indent is not None:
+            if not stripped or indent > block_indent:
+                continue
+            block_indent = None
+        if not stripped or stripped.startswith("#"):
+            continue
+        match = _VALUE_START.match(line)
+        if match and not _closes(line, match.end(5), match.group(5)):
+            return number, match.start(5) + 1
+        body = line.split(" #", 1)[0].rstrip()
+        if _BLOCK_HEADER.search(body) and (":" in body or body.lstrip().startswith("- ")):
+            block_indent = indent
+    return None
+
+
+def _closes(line: str, start: int, quote: str) -> bool:
+    index = start
+    while index < len(line):
+        char = line[index]
+        if quote == '"' and char == "\\":
+            index += 2
+            continue
+        if char == quote:
+            if quote == "'" and line[index + 1:index + 2] == "'":  # '' is an apostrophe inside '...'
+                index += 2
+                continue
+            return True
+        index += 1
+    return False
 
 
 def load_yaml(path: Path, display_path: str) -> YamlDocument:
@@ -114,8 +186,7 @@ def _build(node: yaml.Node, location: Location, doc: YamlDocument, constructor: 
             child = location + (key,)
             if key in result:
                 line, column = _mark(key_node)
-                doc.problems.append(Problem(doc.path, line, column,
-                                            f"'{key}' appears twice here; keep only one"))
+                doc.problems.append(Problem(doc.path, line, column, f"{shown(key)} appears twice here; keep only one"))
             doc.key_marks[child] = _mark(key_node)
             result[key] = _build(value_node, child, doc, constructor)
         return result

@@ -4,7 +4,8 @@
   status, strikes); anything else under users/ or moderation/ needs an editor: the author is
   an editor, or an editor other than the author approved.
 * A suspended member (status at the base of the pull request) may not add or change cases.
-* .github/CODEOWNERS matches users/ and cases/.
+* .github/CODEOWNERS matches the editors in users/ when the pull request changes them;
+  each changed case is routed to its section editors (site_gen.people.codeowners).
 
 The author and approvers come from the CI environment (SITE_GEN_PR_AUTHOR, else GITHUB_ACTOR;
 SITE_GEN_PR_APPROVERS, comma- or space-separated); the changed files from
@@ -126,17 +127,7 @@ def check_pull_request(root: Path, base: str, author: str, approvers: list[str])
                                    "contact the editors")
 
     library = load_library(root)
-    try:
-        expected = codeowners.generate(library)
-        if not codeowners.is_current(root, expected):
-            report.problems.append(f"{codeowners.CODEOWNERS.as_posix()} is out of date: run 'site-gen codeowners' "
-                                   "and commit the result")
-    except codeowners.NoEditors as problem:
-        report.problems.append(str(problem))
-    for slug in sorted({c.path.split("/")[1] for c in changes if c.path.startswith("cases/") and c.path.count("/") >= 2}):
-        case = library.case(slug)
-        if case is not None:
-            routed = codeowners.editors_for_systems(library, case.systems)
-            report.notes.append(f"review cases/{slug} ({', '.join(case.systems)}): "
-                                f"{' '.join('@' + e for e in routed)}")
+    problems, notes = codeowners.check_pull_request(root, library, [c.path for c in changes], author)
+    report.problems.extend(problems)
+    report.notes.extend(notes)
     return report

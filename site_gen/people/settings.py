@@ -3,7 +3,7 @@
     plugins:
       - case-library:
           privacy_contact: https://...          # footer link; a web address, never an e-mail address
-          contact_url: https://.../new?title=Message+for+@{username}
+          contact_url: https://.../issues/new?title={title}&body={body}   # sealed messages; default from repository_url
           report_url: https://.../new?case={case}
           repository_url: https://github.com/ORG/REPO
           suspend_after_phi_strikes: 2

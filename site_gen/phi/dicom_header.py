@@ -39,6 +39,7 @@ from pydicom.errors import InvalidDicomError
 from pydicom.filereader import data_element_generator
 
 from . import profile as profile_rules
+from .faces import rendering_findings
 from .finding import Category, Finding, mask, value_hash
 from .dicom_io import silence_pydicom
 from .dicom_text import spans_for
@@ -496,6 +497,7 @@ def check_dicom(path: Path, rel: str, *, ocr: bool = True, coverage=None) -> lis
             warnings.simplefilter("ignore")  # pydicom's complaints about odd values are not ours
             findings = check_preamble(path, rel) + check_header(ds, rel)
             findings = _as_hand_copied(ds, rel, findings)
+            findings += rendering_findings(ds, rel)  # a 3D rendering of the head shows the face
     except Exception as error:  # noqa: BLE001 - fail closed, never a traceback
         return [cannot_verify(rel, f"could not check this DICOM header ({error.__class__.__name__})", DETECTOR)]
     if getattr(ds, "incomplete_reason", None):

@@ -24,8 +24,8 @@ Every frame of every file is looked at; nothing is sampled away:
   rectangles, is a finding even when OCR cannot read it (fail closed).
 
 A file whose compression has no installed decoder, a frame too large to decode, or a decoding
-error is CANNOT_VERIFY with the reason named.  Colour frames of photographic objects also go
-through the face check.
+error is CANNOT_VERIFY with the reason named.  Every frame is offered to the face check, which
+picks its own frames (faces.DicomFaces).
 """
 from __future__ import annotations
 
@@ -47,7 +47,6 @@ from .pixel_regions import SECONDARY_CAPTURE_PREFIX, bands_for, known_rectangles
 from .pixel_text import FrameReader, FrameText, changed_area, findings_for
 
 STACK_MODALITIES = frozenset({"CT", "MR", "PT", "NM"})
-PHOTO_MODALITIES = frozenset({"XC", "ES", "GM", "SC", "OT"})
 CINE_READ_EVERY = 5        # changing regions of a cine are read on every 5th frame
 CINE_WHOLE_EVERY = 30      # and the whole frame on every 30th (and the first and last)
 MAX_FRAME_PIXELS = 100_000_000
@@ -109,11 +108,13 @@ def check_pixels(path: Path, ds: Dataset, rel: str, *, known: Sequence[KnownValu
     no_decoder = missing_decoder(ds)
     if no_decoder:
         return [cannot_verify(rel, f"burned-in text was not checked: {no_decoder}", DETECTOR)]
-    modality = str(ds.get("Modality", "") or "").upper()
     n_frames = number_of_frames(ds)
     bands = bands_for(ds)
     rectangles = known_rectangles(ds)
     reader = FrameReader(ds)
+    from .faces import DicomFaces
+    face_check = DicomFaces(ds, rel)
+    photometric_kind = str(ds.get("PhotometricInterpretation", "") or "")
     coverage = coverage if coverage is not None else PixelCoverage()
     workers = max(1, min(n_frames, os.cpu_count() or 1))
     findings: list[Finding] = []
@@ -148,11 +149,9 @@ def check_pixels(path: Path, ds: Dataset, rel: str, *, known: Sequence[KnownValu
                 by_content[digest] = label
                 plan = plan_for(ds, index, n_frames)
                 faces: list[Future] = []
-                if frame.ndim == 3 and modality in PHOTO_MODALITIES:
-                    from .faces import check_faces
-                    from .dicom_io import to_uint8_colour
-                    faces.append(pool.submit(check_faces, Image.fromarray(to_uint8_colour(frame), "RGB"), rel,
-                                             frame=label))
+                image = render(frame, photometric_kind)
+                if face_check.wants(index, image):
+                    faces.append(pool.submit(face_check.check, image, label))
                 if index == 0:
                     # the first frame is read in full, before the others (they read only what changed)
                     pending.append((label, pool.submit(_frame_job, reader, frame, None, plan, None), faces))

@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..media.discover import is_dicom_file, is_lfs_pointer
 from .allow import AllowFile, Suppression, inline_allows
@@ -198,7 +198,9 @@ def _worker(job: tuple[str, str, str, bool, bool]) -> list[dict]:
 
 
 def scan(paths: list[Path], root: Path, *, cache_dir: Path | None = None, ocr: bool = True,
-         faces: bool = True, jobs: int | None = None) -> ScanReport:
+         faces: bool = True, jobs: int | None = None,
+         progress: Callable[[int, int], None] | None = None) -> ScanReport:
+    """`progress(done, total)` is called as files are checked (site_gen.progress shows it)."""
     root = root.resolve()
     report = ScanReport()
     cache = ResultCache(cache_dir)
@@ -248,6 +250,9 @@ def scan(paths: list[Path], root: Path, *, cache_dir: Path | None = None, ocr: b
         keys[rel] = key
         pending.append((str(path), rel, kind, ocr, faces))
 
+    done = report.files - len(pending)
+    if progress:
+        progress(done, report.files)
     heavy = [job for job in pending if job[2] in ("dicom", "image")]
     workers = jobs if jobs is not None else min(os.cpu_count() or 1, 4)
     if workers > 1 and len(heavy) >= 8:
@@ -255,9 +260,15 @@ def scan(paths: list[Path], root: Path, *, cache_dir: Path | None = None, ocr: b
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for job, found in zip(heavy, pool.map(_worker, heavy, chunksize=4)):
                 results[job[1]] = [_from_json(item, job[1]) for item in found]
+                done += 1
+                if progress:
+                    progress(done, report.files)
         pending = [job for job in pending if job[2] not in ("dicom", "image")]
     for path, rel, kind, ocr_on, faces_on in pending:
         results[rel] = check_file(Path(path), rel, kind, ocr_on, faces_on)
+        done += 1
+        if progress:
+            progress(done, report.files)
     for rel, key in keys.items():
         cache.put(key, results[rel])
 

@@ -16,7 +16,8 @@ class CaseLibraryConfig(base.Config):
     # Footer "Privacy contact": a web address (contact form, private report page); never an
     # e-mail address, because the build fails when the site contains one.
     privacy_contact = c.Type(str, default="")
-    # Relay for "Contact" links, with {username}; default: a pre-filled issue in repository_url.
+    # Where sealed Contact messages are posted: a new-issue form with {title} and {body} (and
+    # {username}); default: repository_url + /issues/new?title={title}&body={body}.
     contact_url = c.Type(str, default="")
     # Private channel for "Report patient information", with {case}; default: privacy_contact.
     report_url = c.Type(str, default="")

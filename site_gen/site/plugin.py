@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -19,7 +20,16 @@ from .config import CaseLibraryConfig
 
 log = logging.getLogger("mkdocs.plugins.case-library")
 ASSET_DIR = "assets/case-library"
-ASSETS = ("stack.js", "finder.js", "site.js", "case-library.css")
+ASSETS = ("stack.js", "finder.js", "site.js", "case-library.css", "contact.js", "contact.css", "theme.js",
+          "palette.js")
+# The site runs only its own script files: no inline script, no eval, nothing from elsewhere
+# (Material's inline scripts are replaced by theme.js and palette.js; templates/theme/).
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+                           "media-src 'self'; base-uri 'self'; form-action 'self'; object-src 'none'")
+THEME_TEMPLATES = {"main.html": "main.html", "partials/javascripts/base.html": "javascripts-base.html",
+                   "partials/javascripts/palette.html": "javascripts-palette.html",
+                   "partials/javascripts/content.html": "javascripts-content.html"}
 
 
 def place_media(media: dict[str, Path], site_dir: Path) -> None:
@@ -70,8 +80,14 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
         privacy = files.get_file_from_path("privacy.md")
         env.globals["case_library_privacy_url"] = privacy.url if privacy else ""
         env.globals["case_library_privacy_contact"] = self.config.privacy_contact
-        partial = resources.files("site_gen.site").joinpath("templates", "footer-copyright.html").read_text("utf-8")
-        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({"partials/copyright.html": partial}), env.loader])
+        templates = resources.files("site_gen.site").joinpath("templates")
+        partial = templates.joinpath("footer-copyright.html").read_text("utf-8")
+        overrides = {"partials/copyright.html": partial}
+        # Content-Security-Policy (templates/theme/main.html) and Material's inline scripts as files.
+        env.globals["case_library_csp"] = CONTENT_SECURITY_POLICY
+        for name, source in THEME_TEMPLATES.items():
+            overrides[name] = templates.joinpath("theme", source).read_text("utf-8")
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader(overrides), env.loader])
         return env
 
     def on_post_build(self, *, config):
@@ -89,6 +105,7 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
                               "incomplete: do not publish it.")
 
     def on_files(self, files: Files, *, config) -> Files:
+        started = time.perf_counter()
         root = self._root(config)
         cache_dir = Path(self.config.cache_dir)
         cache_dir = cache_dir if cache_dir.is_absolute() else root / cache_dir
@@ -110,8 +127,9 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
         for name in ASSETS:
             self._add(files, File.generated(config, f"{ASSET_DIR}/{name}",
                                             content=assets.joinpath(name).read_bytes()))
-        log.info("case-library: %d pages, %d series converted, %d from cache",
-                 len(site.pages), site.converted, site.reused)
+        from ..progress import duration
+        log.info("case-library: %d pages, %d series converted, %d from cache, in %s",
+                 len(site.pages), site.converted, site.reused, duration(time.perf_counter() - started))
         return files
 
     @staticmethod

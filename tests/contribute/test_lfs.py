@@ -58,7 +58,8 @@ def test_lfs_tracked_case_imports_commits_reviews_and_pointers_are_not_verified(
                         cwd=root, env=env)
     assert reviewed.returncode == 0, reviewed.stdout + reviewed.stderr
     assert "| `cases/nodule` | added | ✅ OK | ✅ none found |" in reviewed.stdout
-    assert (tmp_path / "sheet.png").stat().st_size > 1000
+    [sheet] = tmp_path.glob("sheet-*.png")
+    assert sheet.stat().st_size > 1000
 
     # The build's media conversion reads the smudged working-tree files.
     from site_gen.media.convert import convert_series
