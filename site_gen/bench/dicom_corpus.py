@@ -153,6 +153,7 @@ def identifying_values(path: Path) -> dict[str, str]:
     kept = " ".join(str(ds.get(k, "")) for k in TEACHING_KEPT).upper()
     for value in [v for v in values if v.upper() in kept]:
         values[value] = values[value] + " (also in a kept equipment/description attribute)"
+    meta = getattr(ds, "file_meta", None)
     if meta is not None:
         for keyword in ("SourceApplicationEntityTitle", "SendingApplicationEntityTitle",
                         "ReceivingApplicationEntityTitle", "MediaStorageSOPInstanceUID"):
