@@ -58,6 +58,7 @@ def to_display_pixels(ds: Dataset) -> np.ndarray:
     elif array.ndim >= 3 and array.shape[-1] == 3 and int(ds.get("SamplesPerPixel", 1) or 1) == 3:
         if kind != "RGB":
             _set_rgb(ds, bits=int(ds.BitsAllocated))
+        ds.PlanarConfiguration = 0  # pydicom hands over colour-by-pixel, whatever the file stored
         if array.dtype != np.uint8 and int(ds.BitsAllocated) == 8:
             array = array.astype(np.uint8)
     return array

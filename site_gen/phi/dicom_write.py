@@ -133,8 +133,9 @@ def keep_frames(ds: Dataset, indices: Sequence[int]) -> None:
         ds["PixelData"].is_undefined_length = True
     else:
         array = ds.pixel_array
-        if str(ds.get("PhotometricInterpretation", "")).startswith("YBR") and array.ndim == 4:
-            ds.PhotometricInterpretation = "RGB"
+        if int(ds.get("SamplesPerPixel", 1) or 1) == 3:  # pydicom hands over colour-by-pixel RGB
+            if str(ds.get("PhotometricInterpretation", "")).startswith("YBR"):
+                ds.PhotometricInterpretation = "RGB"
             ds.PlanarConfiguration = 0
         if not syntax.is_little_endian:
             _little_endian_tables(ds)

@@ -49,6 +49,7 @@ from .finding import Category, Finding, Span, mask, value_hash
 TESSERACT = "tesseract"
 TIMEOUT_SECONDS = 60
 MIN_CONFIDENCE = 60      # Tesseract word confidence (0-100); below is mostly texture read as text
+MIN_WORD_HEIGHT = 6      # pixels, in the image Tesseract read
 PADDING = 25
 UPSCALE_UP_TO = 800      # frames this size or smaller (CT, MR, US) are enlarged
 UPSCALE = 1.5
@@ -149,6 +150,8 @@ def _parse_tsv(tsv: str, scale: float, size: tuple[int, int], offset: tuple[int,
         y1 = min(size[1], round((top + height - offset[1]) / scale))
         if x1 <= 0 or y1 <= 0 or x0 >= size[0] or y0 >= size[1]:
             continue
+        if (y1 - y0) * scale < MIN_WORD_HEIGHT:
+            continue  # a "word" a few pixels high is texture, not print anyone can read
         words.append(Word(text, x0, y0, max(1, x1 - x0), max(1, y1 - y0), conf))
     return words
 

@@ -158,3 +158,25 @@ def test_hand_copied_dicom_gets_one_line_with_the_fix(repo, export, capsys):
     assert "site-gen import-dicom <export folder> --case pneumothorax" in lines[0]
     for value in PHI.values():
         assert value not in output
+
+
+def test_black_out_of_colour_stored_plane_by_plane(repo, tmp_path, capsys):
+    """PlanarConfiguration 1 (all red, then all green, then all blue) must come out as a picture."""
+    image = Image.new("RGB", (320, 240), (0, 0, 0))
+    draw_lines(image, ["DOE^JOHN   DOB 1956-04-12"], size=14, at=(6, 4), fill=(255, 255, 255))
+    pixels = np.asarray(image).copy()
+    pixels[80:220, 60:260] = (40, 160, 90)                                   # a green "organ"
+    ds = clean_dataset(modality="US", pixels=pixels, burned_in=None)
+    ds.PlanarConfiguration = 1
+    ds.PixelData = np.ascontiguousarray(pixels.transpose(2, 0, 1)).tobytes()
+    add_phi_header(ds)
+    source = tmp_path / "planar" / "US0001"
+    source.parent.mkdir(parents=True)
+    ds.save_as(source, enforce_file_format=True)
+    assert np.array_equal(pydicom.dcmread(source).pixel_array, pixels)
+    code, output = run(capsys, "--root", str(repo.root), "import-dicom", str(source.parent), "--case", "planar",
+                       "--new-case", "--black-out-text")
+    assert code == 0, output
+    out = pydicom.dcmread(next((repo.root / "cases" / "planar").rglob("*.dcm"))).pixel_array
+    assert tuple(out[150, 160]) == (40, 160, 90)                             # colours where they were
+    assert (out[:30] > 100).sum() == 0                                       # the name band is blank
