@@ -112,39 +112,55 @@ def black_out(ds: Dataset, *, known: Sequence[KnownValue] = ()) -> int:
     cine = len(stack) > 1 and not is_slice_stack(ds)
     original = stack.copy() if cine else stack   # "previous frame" comparisons look at the export
 
-    def clean(index: int, base: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
-        """Fill one frame (in place) until nothing new reads; returns the boxes found on it."""
-        frame = stack[index]
-        done = list(rectangles) + list(base)
-        for box in done:
-            _fill(frame, box, fill)
-        found: list[tuple[int, int, int, int]] = []
+    def prepare_frame(index: int, base: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+        for box in list(rectangles) + list(base):
+            _fill(stack[index], box, fill)
+        return list(rectangles) + list(base)
+
+    def look(index: int, round_number: int, defer: bool = False):
+        """Read one frame in its current state (None: nothing differs from the cleaned first frame)."""
         plan = plan_for(ds, index, len(stack))
+        previous = None if plan.changing or index == 0 else original[index - 1]
+        area = None
+        if cine and index > 0:  # only where this frame differs from the (cleaned) first one
+            area = changed_area(stack[index], stack[0])
+            if area is None:
+                return None
+        return reader.read(stack[index], full_pass=plan.whole if round_number == 0 else None, previous=previous,
+                           area=area, defer=defer)
+
+    def clean(index: int, done: list[tuple[int, int, int, int]], text=None) -> list[tuple[int, int, int, int]]:
+        """Fill one frame (in place) until nothing new reads; returns the boxes found on it.
+        `text`: the frame's first reading when already made."""
+        found: list[tuple[int, int, int, int]] = []
         for round_number in range(MAX_ROUNDS):
-            previous = None if plan.changing or index == 0 else original[index - 1]
-            area = None
-            if cine and index > 0:  # only where this frame differs from the (cleaned) first one
-                area = changed_area(frame, stack[0])
-                if area is None:
-                    break
-            text = reader.read(frame, full_pass=plan.whole if round_number == 0 else None, previous=previous,
-                               area=area)
+            if round_number > 0 or text is None:
+                text = look(index, round_number)
+            if text is None:
+                break
             located[index] += text.regions
             findings = findings_for(text, "", frame=None, known=known, bands=bands)
             boxes = [b for b in boxes_to_blank(text, bands=bands, findings=findings) if not _inside(b, done)]
             if not boxes:
                 break
             for box in boxes:
-                _fill(frame, box, fill)
+                _fill(stack[index], box, fill)
             done += boxes
             found += boxes
         return found
 
-    learned += clean(0, [])
+    learned += clean(0, prepare_frame(0, []))
     base = list(learned) if cine else []   # the first frame's overlay is where it is on every frame
-    workers = max(1, min(len(stack) - 1, os.cpu_count() or 1))
+    rest = list(range(1, len(stack)))
+    workers = max(1, min(len(rest), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for boxes in pool.map(lambda index: clean(index, base), range(1, len(stack))):
+        done = {index: prepare_frame(index, base) for index in rest}
+        # first reading of every other frame, their region crops read together in a few OCR calls
+        firsts = list(pool.map(lambda index: look(index, 0, defer=True), rest))
+        for start in range(0, len(firsts), 24):
+            reader.finish([text for text in firsts[start:start + 24] if text is not None])
+        for boxes in pool.map(lambda item: clean(item[0], done[item[0]], item[1]) if item[1] is not None else [],
+                              zip(rest, firsts)):
             learned += [b for b in boxes if b not in learned]
     filled = len(rectangles) * len(stack) + len(learned)
     if len(stack) > 1 and learned:

@@ -50,6 +50,7 @@ STACK_MODALITIES = frozenset({"CT", "MR", "PT", "NM"})
 CINE_READ_EVERY = 5        # changing regions of a cine are read on every 5th frame
 CINE_WHOLE_EVERY = 30      # and the whole frame on every 30th (and the first and last)
 MAX_FRAME_PIXELS = 100_000_000
+READ_TOGETHER = 24         # frames whose region crops go to OCR together
 DETECTOR = "dicom-pixels"
 
 
@@ -69,7 +70,7 @@ def is_slice_stack(ds: Dataset) -> bool:
 
 @dataclass(frozen=True)
 class FramePlan:
-    whole: bool | None      # True: whole-frame OCR; None: only where regions were found
+    whole: bool | None      # True: whole-frame OCR; None: only where regions were found; False: regions only
     changing: bool          # read regions whose pixels changed since the previous frame
 
 
@@ -79,8 +80,7 @@ def plan_for(ds: Dataset, index: int, n_frames: int) -> FramePlan:
     if n_frames == 1:
         return FramePlan(True, True)
     ends = index in (0, n_frames - 1)
-    return FramePlan(True if ends or index % CINE_WHOLE_EVERY == 0 else None,
-                     ends or index % CINE_READ_EVERY == 0)
+    return FramePlan(ends or index % CINE_WHOLE_EVERY == 0, ends or index % CINE_READ_EVERY == 0)
 
 
 def _frame_job(reader: FrameReader, frame: np.ndarray, previous: np.ndarray | None, plan: FramePlan,
@@ -90,7 +90,8 @@ def _frame_job(reader: FrameReader, frame: np.ndarray, previous: np.ndarray | No
         area = changed_area(frame, reference)
         if area is None:
             return FrameText((frame.shape[1], frame.shape[0]))
-    return reader.read(frame, full_pass=plan.whole, previous=None if plan.changing else previous, area=area)
+    return reader.read(frame, full_pass=plan.whole, previous=None if plan.changing else previous, area=area,
+                       defer=True)
 
 
 def check_pixels(path: Path, ds: Dataset, rel: str, *, known: Sequence[KnownValue] = (),
@@ -123,16 +124,26 @@ def check_pixels(path: Path, ds: Dataset, rel: str, *, known: Sequence[KnownValu
     repeats: list[tuple[int | None, int | None]] = []   # (frame label, label of the identical frame)
     results: dict[int | None, list[Finding]] = {}
 
+    batch: list[tuple[int | None, FrameText, list[Future]]] = []
+
+    def flush() -> None:
+        """Read the region crops of the frames collected so far together, then judge each frame."""
+        reader.finish([text for _label, text, _faces in batch])
+        for label, text, faces in batch:
+            coverage.frames_read += bool(text.passes)
+            found = findings_for(text, rel, frame=label, known=known, bands=bands)
+            if rectangles:
+                found += _rectangle_findings(text, rectangles, rel, label, found)
+            for face in faces:
+                found += face.result()
+            results[label] = found
+        batch.clear()
+
     def collect(item) -> None:
         label, future, faces = item
-        text: FrameText = future.result()
-        coverage.frames_read += bool(text.passes)
-        found = findings_for(text, rel, frame=label, known=known, bands=bands)
-        if rectangles:
-            found += _rectangle_findings(text, rectangles, rel, label, found)
-        for face in faces:
-            found += face.result()
-        results[label] = found
+        batch.append((label, future.result(), faces))
+        if len(batch) >= READ_TOGETHER:
+            flush()
 
     try:
         cine = n_frames > 1 and not is_slice_stack(ds)
@@ -156,6 +167,7 @@ def check_pixels(path: Path, ds: Dataset, rel: str, *, known: Sequence[KnownValu
                     # the first frame is read in full, before the others (they read only what changed)
                     pending.append((label, pool.submit(_frame_job, reader, frame, None, plan, None), faces))
                     collect(pending.pop())
+                    flush()
                 else:
                     pending.append((label, pool.submit(_frame_job, reader, frame, previous, plan,
                                                        reference if cine else None), faces))
@@ -166,6 +178,7 @@ def check_pixels(path: Path, ds: Dataset, rel: str, *, known: Sequence[KnownValu
                     collect(pending.pop(0))
             for item in pending:
                 collect(item)
+            flush()
     except (OcrUnavailable, TextDetectorUnavailable) as error:
         return findings + [cannot_verify(rel, f"burned-in text could not be checked: {error}", "ocr")]
     except MemoryError:

@@ -18,7 +18,7 @@ read or not).  `boxes_to_blank` gives black-out the boxes to fill.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import numpy as np
@@ -40,6 +40,7 @@ class FrameText:
     views: list[str] = field(default_factory=list)
     full_pass: bool = False
     unread: list[TextRegion] = field(default_factory=list)   # changing cine regions left for sampled frames
+    pending: list[Crop] = field(default_factory=list)        # crops not read yet (FrameReader.finish)
 
     def words(self) -> list[Word]:
         return [word for _label, words in self.passes for word in words]
@@ -83,21 +84,35 @@ class FrameReader:
                     found.append((region, [index]))
         return found
 
+    def finish(self, texts: Sequence[FrameText]) -> None:
+        """Read the crops that `read(..., defer=True)` left pending, for many frames in one go
+        (Tesseract is started once per ~3000 pixels of stacked crops, not once per frame)."""
+        crops = [crop for text in texts for crop in text.pending]
+        if not crops:
+            return
+        words = iter(read_crops(crops, self.cache))
+        for text in texts:
+            text.passes[:0] = _passes(text.pending, [next(words) for _ in text.pending])
+            text.pending = []
+
     def read(self, frame: np.ndarray, *, full_pass: bool | None = None,
-             previous: np.ndarray | None = None, area: tuple[int, int, int, int] | None = None) -> FrameText:
+             previous: np.ndarray | None = None, area: tuple[int, int, int, int] | None = None,
+             defer: bool = False) -> FrameText:
         """The text of one frame.
 
         full_pass None: whole-frame OCR only where regions were found (and read).  `previous` (the frame
         before, in a cine): regions whose pixels changed since then are located but not read
         (the caller reads them on sampled frames); unchanged ones are read, once per content.
         `area` (left, top, right, bottom): look only there (the rest of a cine frame is the same
-        as a frame already read); boxes are still in whole-frame coordinates.
+        as a frame already read); boxes are still in whole-frame coordinates.  `defer`: leave the
+        region crops in `pending` for `finish` to read together with other frames'.
         """
         if area is not None:
             left, top, right, bottom = area
             height, width = frame.shape[:2]
             part = self.read(np.ascontiguousarray(frame[top:bottom, left:right]), full_pass=full_pass,
-                             previous=None if previous is None else np.ascontiguousarray(previous[top:bottom, left:right]))
+                             previous=None if previous is None else np.ascontiguousarray(previous[top:bottom, left:right]),
+                             defer=defer)
             return _shifted(part, left, top, (width, height))
         views = self.views(frame)
         height, width = frame.shape[:2]
@@ -113,15 +128,10 @@ class FrameReader:
             # row read again in another view adds time, not words
             index = where[0]
             crops += _useful_crops(crop_variants(views[index].image, region.box, views[index].name))
-        if crops:
-            by_label: dict[str, list[Word]] = {}
-            for crop, words in zip(crops, read_crops(crops, self.cache)):
-                variant = crop.channel + (", binarised" if crop.label.endswith("binarised") else "")
-                kept = by_label.setdefault(variant, [])
-                for word in words:  # two overlapping regions read the same word twice
-                    if not any(w.text == word.text and _overlap(w.box, word.box) for w in kept):
-                        kept.append(word)
-            result.passes += [(f"text regions, {label}", words) for label, words in by_label.items()]
+        if crops and defer:
+            result.pending = crops
+        elif crops:
+            result.passes += _passes(crops, read_crops(crops, self.cache))
         if full_pass or (full_pass is None and len(result.unread) < len(located)):
             main = primary(views)
             image = Image.fromarray(main.image)
@@ -129,6 +139,18 @@ class FrameReader:
             result.passes.append((f"{main.name}, whole frame", _parse_tsv(run_tesseract(prepared), scale, image.size)))
             result.full_pass = True
         return result
+
+
+def _passes(crops: Sequence[Crop], read: Sequence[list[Word]]) -> list[tuple[str, list[Word]]]:
+    """Words of region crops grouped into passes by variant (channel, plain or binarised)."""
+    by_label: dict[str, list[Word]] = {}
+    for crop, words in zip(crops, read):
+        variant = crop.channel + (", binarised" if crop.label.endswith("binarised") else "")
+        kept = by_label.setdefault(variant, [])
+        for word in words:  # two overlapping regions read the same word twice
+            if not any(w.text == word.text and _overlap(w.box, word.box) for w in kept):
+                kept.append(word)
+    return [(f"text regions, {label}", words) for label, words in by_label.items()]
 
 
 def _useful_crops(crops: list[Crop]) -> list[Crop]:
@@ -150,9 +172,12 @@ def _shifted(text: FrameText, dx: int, dy: int, size: tuple[int, int]) -> FrameT
     def word(w: Word) -> Word:
         return Word(w.text, w.left + dx, w.top + dy, w.width, w.height, w.conf)
 
+    def crop(c: Crop) -> Crop:
+        return replace(c, box=(c.box[0] + dx, c.box[1] + dy, c.box[2], c.box[3]))
+
     return FrameText(size, [region(r) for r in text.regions],
                      [(label, [word(w) for w in words]) for label, words in text.passes],
-                     text.views, text.full_pass, [region(r) for r in text.unread])
+                     text.views, text.full_pass, [region(r) for r in text.unread], [crop(c) for c in text.pending])
 
 
 def changed_area(frame: np.ndarray, reference: np.ndarray, margin: int = 16) -> tuple[int, int, int, int] | None:
