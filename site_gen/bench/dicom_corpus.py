@@ -175,7 +175,11 @@ def residual_values(output: Path, values: dict[str, str]) -> list[str]:
     found = []
     for value, keyword in values.items():
         for encoded in (value.encode("latin-1", "ignore"), value.encode("utf-16-le")):
-            if encoded and encoded in data:
+            # whole words only: "MARY" inside "PRIMARY", "0010" inside a longer number are not it
+            edge = rb"[A-Za-z]" if value[:1].isalpha() else rb"[0-9]" if value[:1].isdigit() else rb"(?!)"
+            tail = rb"[A-Za-z]" if value[-1:].isalpha() else rb"[0-9]" if value[-1:].isdigit() else rb"(?!)"
+            pattern = rb"(?<!" + edge + rb")" + re.escape(encoded) + rb"(?!" + tail + rb")"
+            if encoded and re.search(pattern, data):
                 found.append(keyword + (f" (kept as {kept[value]})" if value in kept and "also in a kept" not in keyword
                                         else ""))
                 break
@@ -409,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--package", action="append", help="only this package (repeatable)")
     parser.add_argument("--limit", type=int, help="at most N files per package")
+    parser.add_argument("--only", action="append", help="only files with this name (repeatable)")
     parser.add_argument("--skip-speed", action="store_true", help="no timing runs")
     parser.add_argument("--jobs", type=int, default=2, help="files imported at the same time (default 2)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
@@ -424,7 +429,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\n## {package}: {files}")
                 report["packages"][package] = {"unavailable": files}
                 continue
-            chosen = files[:args.limit]
+            chosen = [f for f in files if not args.only or f.name in args.only][:args.limit]
+            if not chosen:
+                continue
 
             def one(item):
                 number, path = item
