@@ -185,7 +185,9 @@ def _keep(ds: Dataset, elem, tag: int, listed: bool, salt: str) -> None:
         del ds[tag]  # unknown to the dictionary, of unknown type, or a document: cannot be judged
         return
     if vr in profile_rules.BINARY_VRS:
-        if tag not in (0x7FE00010, 0x7FE00008, 0x7FE00009) and _binary_holds_text(elem.value):
+        from .dicom_header import is_lookup_table
+        if tag not in (0x7FE00010, 0x7FE00008, 0x7FE00009) and not is_lookup_table(elem) \
+                and _binary_holds_text(elem.value):
             del ds[tag]
         return
     if not elem.value:

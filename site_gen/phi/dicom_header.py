@@ -410,6 +410,13 @@ def _text_findings(values: list[str], keyword: str, lead: str, rel: str, text_pr
     return findings
 
 
+def is_lookup_table(elem) -> bool:
+    """Palette, modality and VOI lookup-table data: numbers turned into grey levels or colours,
+    never drawn as characters (and their bytes often spell letters by chance)."""
+    keyword = elem.keyword or ""
+    return int(elem.tag) >> 16 == 0x0028 and ("LookupTableData" in keyword or keyword == "LUTData")
+
+
 def printable_runs(data: bytes, minimum: int = 5) -> list[str]:
     """Text hidden in binary values: runs of printable ASCII (and UTF-16LE) characters."""
     runs = [m.group().decode("ascii") for m in re.finditer(rb"[\x20-\x7e]{%d,}" % minimum, data)]
@@ -419,7 +426,7 @@ def printable_runs(data: bytes, minimum: int = 5) -> list[str]:
 
 def _check_binary(elem, where: str, rel: str, text_problem: list[str]) -> list[Finding]:
     """Binary values the profile keeps (LUTs, ICC profiles, waveforms...) are searched for text."""
-    if int(elem.tag) in PIXEL_DATA_TAGS or not isinstance(elem.value, (bytes, bytearray)):
+    if int(elem.tag) in PIXEL_DATA_TAGS or is_lookup_table(elem) or not isinstance(elem.value, (bytes, bytearray)):
         return []
     findings = _text_findings(printable_runs(bytes(elem.value[:MAX_BINARY_SCAN])), "",
                               f"{where} (binary data) contains text that looks like", rel, text_problem)

@@ -91,7 +91,16 @@ def display_frames(path: Path, ds: Dataset, indices: Sequence[int] | None = None
 
     wanted = list(range(number_of_frames(ds))) if indices is None else list(indices)
     palette = photometric(ds) == "PALETTE COLOR"
-    for index, array in zip(wanted, iter_pixels(path, indices=wanted, as_rgb=True)):
+    if str(transfer_syntax(ds)) == "1.2.840.10008.1.2.1.99":
+        # deflated: the whole dataset is one compressed stream, so frames cannot be read from the
+        # file one at a time; inflate it and take them from the decoded array
+        import pydicom
+        array = pydicom.dcmread(path).pixel_array
+        frames = array if number_of_frames(ds) > 1 else array[np.newaxis]
+        source = (frames[index] for index in wanted)
+    else:
+        source = iter_pixels(path, indices=wanted, as_rgb=True)
+    for index, array in zip(wanted, source):
         if palette:
             from pydicom.pixels import apply_color_lut
             array = apply_color_lut(array, ds)
