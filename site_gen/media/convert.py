@@ -15,7 +15,6 @@ from pathlib import Path
 
 from PIL import Image
 
-from .dicom import DicomReadError, ordered_slices, render_windows
 from .discover import SeriesFiles
 from .raster import RasterReadError, load_for_web
 
@@ -127,6 +126,8 @@ def _from_meta(key: str, folder: Path, meta: dict, *, from_cache: bool) -> Conve
 
 
 def _render(series: SeriesFiles, outs: list[Path], windows: list[tuple[float, float] | None]) -> list[dict]:
+    # pydicom is imported only when something is converted: a warm build never needs it.
+    from .dicom import DicomReadError, ordered_slices, render_windows
     frames: list[list[str]] = [[] for _ in outs]
     size = (0, 0)
     used_windows: list[tuple[float, float] | None] = [None for _ in outs]

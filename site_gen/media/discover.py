@@ -1,6 +1,7 @@
 """Find the image files of a series: a folder of DICOM files, or PNG/JPEG files."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,7 +47,10 @@ def series_files(target: Path) -> SeriesFiles | None:
     if target.is_file():
         candidates = [target]
     elif target.is_dir():
-        candidates = sorted(p for p in target.iterdir() if p.is_file() and not p.name.startswith("."))
+        # os.scandir knows which entries are files without a call per file (symbolic links followed)
+        with os.scandir(target) as entries:
+            candidates = [target / name for name in
+                          sorted(e.name for e in entries if not e.name.startswith(".") and e.is_file())]
     else:
         return None
     raster = tuple(p for p in candidates if p.suffix.lower() in RASTER_SUFFIXES)

@@ -3,19 +3,27 @@
 Schema problems come from the JSON Schema; the checks here are the ones a schema cannot
 express: rounding of adult ages, authors that exist, image paths that stay inside their
 case folder and point at images, key images within the series, unique case folder names.
+
+With a cache folder, the costly part of loading a case (reading its YAML with positions and
+validating it against the schema) is kept by the content hash of case.yml and of this
+code, so an unchanged case is not parsed again; the checks against the rest of the library
+and the file system run every time.
 """
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+from ..jsonstore import JsonBundle, digest, files_fingerprint, remove_other_versions
 from ..media.discover import series_files
 from . import schema
 from .case import Case, User
 from .problems import Problem
-from .yamlsource import YamlDocument, load_yaml
+from .yamlsource import YamlDocument, load_yaml, parse_yaml
 
 CASE_FILE = "case.yml"
 SLUG_ALLOWED = set("abcdefghijklmnopqrstuvwxyz0123456789-")
@@ -27,6 +35,8 @@ class Library:
     cases: list[Case] = field(default_factory=list)
     users: dict[str, User] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Case folder name -> (the state of its files when loaded, the case): see load_library(track=True).
+    loaded_from: dict[str, tuple[tuple, Case]] = field(default_factory=dict, repr=False)
 
     def case(self, slug: str) -> Case | None:
         return next((c for c in self.cases if c.slug == slug), None)
@@ -44,19 +54,41 @@ def find_root(start: Path) -> Path:
     return start
 
 
-def load_library(root: Path, only: Iterable[Path] | None = None) -> Library:
-    """Read and check users/ and cases/. `only` limits case checks to some case folders."""
+def load_library(root: Path, only: Iterable[Path] | None = None, cache_dir: Path | None = None,
+                 previous: Library | None = None, track: bool = False) -> Library:
+    """Read and check users/ and cases/. `only` limits case checks to some case folders;
+    `cache_dir` keeps parsed and schema-checked case files between runs.
+
+    With `track`, the library remembers the state (size, times, inode) of every file each
+    case was loaded from; given such a `previous` library, a case whose case.yml and images
+    are all in the same state, with the same contributors, is taken over as it is (what
+    `mkdocs serve` does after an edit, so only the edited case is read again)."""
     root = root.resolve()
     library = Library(root=root)
     library.users = _load_users(root, library.problems)
     case_dirs = _case_folders(root, library.problems)
     selected = set(p.resolve() for p in only) if only is not None else None
+    store = JsonBundle(cache_dir / "library" / f"{_code_version()}.json") if cache_dir is not None else None
+    if previous is not None and (previous.root != root or set(previous.users) != set(library.users)):
+        previous = None
     for folder in case_dirs:
         if selected is not None and folder.resolve() not in selected:
             continue
-        case = _load_case(root, folder, library)
+        state = _file_state(folder / CASE_FILE) if track else None
+        known = previous.loaded_from.get(folder.name) if previous is not None else None
+        if known is not None and state is not None and known[0] == (state, *_series_states(folder, known[1])):
+            library.cases.append(known[1])
+            library.loaded_from[folder.name] = known
+            continue
+        case = _load_case(root, folder, library, store)
         if case is not None:
             library.cases.append(case)
+            if state is not None:
+                library.loaded_from[folder.name] = ((state, *_series_states(folder, case)), case)
+    if store is not None and store.path is not None:
+        if store.added:
+            remove_other_versions(store.path.parent, _code_version())
+        store.save(prune=selected is None)
     library.cases.sort(key=lambda c: c.title.lower())
     return library
 
@@ -115,22 +147,76 @@ def _case_folders(root: Path, problems: list[Problem]) -> list[Path]:
     return result
 
 
-def _load_case(root: Path, folder: Path, library: Library) -> Case | None:
-    doc = load_yaml(folder / CASE_FILE, _rel(root, folder / CASE_FILE))
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """This package's reading and checking code and the schemas: cached results die with them."""
+    package = Path(__file__).resolve().parents[1]
+    return files_fingerprint([package / "model", package / "data"])[:16]
+
+
+class _LazyDocument:
+    """The positions of a cached case file, read only when a problem must be placed."""
+
+    def __init__(self, path: Path, display_path: str):
+        self._path, self._display_path, self._doc = path, display_path, None
+
+    def problem(self, location, message: str, *, key: bool = False) -> Problem:
+        if self._doc is None:
+            self._doc = load_yaml(self._path, self._display_path)
+        return self._doc.problem(location, message, key=key)
+
+
+def _parse_case_file(path: Path, rel: str, raw: bytes) -> tuple[YamlDocument, list[Problem]]:
+    try:
+        doc = parse_yaml(raw.decode("utf-8"), rel)
+    except UnicodeDecodeError:
+        doc = load_yaml(path, rel)  # reports the line of the first byte that is not UTF-8
     if doc.problems:
-        library.problems.extend(doc.problems)
-        return None
-    found = schema.validate(doc, schema.CASE_SCHEMA)
+        return doc, list(doc.problems)
+    return doc, schema.validate(doc, schema.CASE_SCHEMA)
+
+
+def _load_case(root: Path, folder: Path, library: Library, store: JsonBundle | None = None) -> Case | None:
+    path, rel = folder / CASE_FILE, _rel(root, folder / CASE_FILE)
+    if store is None:
+        doc = load_yaml(path, rel)
+        found = list(doc.problems) or schema.validate(doc, schema.CASE_SCHEMA)
+        data, where = doc.data, doc
+    else:
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            library.problems.append(Problem(rel, 0, 0, f"cannot read this file ({error.strerror})"))
+            return None
+        key = digest(rel, raw)
+        entry = store.get(key)
+        if entry is not None:
+            data, found = entry["data"], [Problem(**p) for p in entry["problems"]]
+            where = _LazyDocument(path, rel)
+        else:
+            doc, found = _parse_case_file(path, rel, raw)
+            data, where = doc.data, doc
+            _remember(store, key, data, found)
     library.problems.extend(found)
     if found:
         return None
-    case = Case.from_data(folder.name, folder, doc.data)
-    found = _check_case(case, doc, library)
+    case = Case.from_data(folder.name, folder, data)
+    found = _check_case(case, where, library)
     library.problems.extend(found)
     return None if found else case
 
 
-def _check_case(case: Case, doc: YamlDocument, library: Library) -> list[Problem]:
+def _remember(store: JsonBundle, key: str, data, problems: list[Problem]) -> None:
+    """Keep a parse result only if JSON gives back exactly the same data (no dates, no tuples)."""
+    try:
+        text = json.dumps(data)
+    except (TypeError, ValueError):
+        return
+    if json.loads(text) == data:
+        store.put(key, {"data": data, "problems": [asdict(p) for p in problems]})
+
+
+def _check_case(case: Case, doc: YamlDocument | _LazyDocument, library: Library) -> list[Problem]:
     problems = []
     age = case.age
     if isinstance(age, int) and age >= 18 and age % 5:
@@ -155,17 +241,16 @@ def _check_series_path(folder: Path, written: str, key_images: list[int], doc: Y
     if ".." in Path(written.replace("\\", "/")).parts:
         return [doc.problem(at, "image paths may not use '..': keep the images inside the case folder")]
     target = folder / written
-    resolved = target.resolve()
-    if not resolved.is_relative_to(folder.resolve()):
+    if _through_link(folder, written) and not _inside(os.path.realpath(target), os.path.realpath(folder)):
         return [doc.problem(at, "this image path leads outside the case folder (through a symbolic link); "
                             "copy the images into the case folder instead")]
     if not target.exists():
         return [doc.problem(at, f"image path '{written}' does not exist in the case folder")]
     if target.is_dir():
-        for item in target.rglob("*"):
-            if item.is_symlink() and not item.resolve().is_relative_to(folder.resolve()):
-                return [doc.problem(at, f"'{item.name}' in this image folder is a link leading outside "
-                                    "the case folder; copy the file instead")]
+        leaving = _link_leaving(str(target), folder)
+        if leaving is not None:
+            return [doc.problem(at, f"'{leaving}' in this image folder is a link leading outside "
+                                "the case folder; copy the file instead")]
     found = series_files(target)
     if found is None:
         return [doc.problem(at, f"'{written}' holds no DICOM, PNG or JPEG images")]
@@ -182,3 +267,64 @@ def _check_series_path(folder: Path, written: str, key_images: list[int], doc: Y
             return [doc.problem(where + ("key_images",), f"key image {too_high[0]} does not exist: "
                                 f"this series has {count} image{'s' if count != 1 else ''}")]
     return []
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _through_link(folder: Path, written: str) -> bool:
+    """Whether the path written in the case passes through a symbolic link below the case
+    folder (only then can it lead elsewhere; one lstat per component, not per parent)."""
+    current = str(folder)
+    for part in Path(written.replace("\\", "/")).parts:
+        current = os.path.join(current, part)
+        if os.path.islink(current):
+            return True
+    return False
+
+
+def _link_leaving(top: str, folder: Path) -> str | None:
+    """Name of a symbolic link under `top` that leads outside the case folder, if any
+    (links are not followed into; os.scandir tells links apart without extra calls)."""
+    pending = [top]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    if not _inside(os.path.realpath(entry.path), os.path.realpath(folder)):
+                        return entry.name
+                elif entry.is_dir():
+                    pending.append(entry.path)
+    return None
+
+
+def _file_state(path: Path) -> tuple | None:
+    """What tells a changed file from an unchanged one without reading it."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_mode)
+
+
+def _series_states(folder: Path, case: Case) -> tuple:
+    """The state of every image file and folder a case's series point at (links not followed)."""
+    states = []
+    for study in case.studies:
+        for series in study.series:
+            pending = [str(folder / series.path)]
+            while pending:
+                path = pending.pop()
+                link = os.path.islink(path)
+                try:
+                    stat = os.stat(path)  # a link's target: its content is what gets shown
+                except OSError:
+                    states.append((path, link, None))
+                    continue
+                states.append((path, link, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns,
+                               stat.st_mode))
+                if not link and os.path.isdir(path):
+                    with os.scandir(path) as entries:
+                        pending.extend(sorted((e.path for e in entries), reverse=True))
+    return tuple(states)
