@@ -300,7 +300,7 @@ def preview_time(root: Path, cache: Path, slug: str) -> dict:
     port = _free_port()
     start = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "site_gen.cli", "preview", f"cases/{slug}",
-                                "--port", str(port), "--no-browser"], cwd=root, env=_env(cache),
+                                "--port", str(port)], cwd=root, env=_env(cache),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         url = f"http://127.0.0.1:{port}/cases/{slug}/"

@@ -246,7 +246,8 @@ def _convert_one(job: tuple) -> list[ConvertedSeries] | str:
 class MediaResult:
     converted: dict[tuple[str, int, int], list[Rendition]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    series_converted: int = 0      # series that went through the converter
+    series_converted: int = 0      # series rendered (at least one of their windows)
+    series_hashed: int = 0         # series read and hashed, found in the cache
     series_indexed: int = 0        # series found in the index without reading their files
     images_written: int = 0        # web images rendered by the converter
 
@@ -288,8 +289,12 @@ def convert_jobs(jobs: list[SeriesJob], root: Path, cache_dir: Path, workers: in
     for (number, key), one in zip(pending, converted):
         outputs[number] = one
         if isinstance(one, list):
-            result.series_converted += 1
-            result.images_written += sum(len(c.frames) for c in one if not c.from_cache)
+            written = sum(len(c.frames) for c in one if not c.from_cache)
+            if written:
+                result.series_converted += 1
+                result.images_written += written
+            else:
+                result.series_hashed += 1
             if key:
                 index.remember(key, one)
     index.save()

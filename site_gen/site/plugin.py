@@ -36,6 +36,7 @@ log = logging.getLogger("mkdocs.plugins.case-library")
 ASSET_DIR = "assets/case-library"
 ASSETS = ("stack.js", "finder.js", "site.js", "case-library.css")
 SEARCH_INDEX = "search/search_index.json"
+SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
 
 
 class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
@@ -49,6 +50,7 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
         self.reused: dict[str, str] = {}    # src_uri -> dest_uri of pages kept from the last build
         self.bytecode = MemoryBytecodeCache()
         self.placement: Placement | None = None
+        self.page_urls: list[str] = []
 
     def _root(self, config) -> Path:
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -87,6 +89,7 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
         """Pages kept from the last build are not read by MkDocs; the nav still shows their
         front matter (Material: icon, status, subtitle), so it is read here."""
         from mkdocs.utils import meta
+        self.page_urls = [_page_url(file.url) for file in files.documentation_pages(inclusion=InclusionLevel.all)]
         for src_uri in self.reused:
             file = files.get_file_from_path(src_uri)
             if file is not None and file.page is not None and not file.page.meta:
@@ -226,6 +229,11 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
         index, search = _read_search_index(site_dir) if self.serving else (None, None)
         if self.reused and search is not None:
             search = self._merge_search_index(site_dir, index, search)
+        if self.reused:
+            # MkDocs listed only the pages it rendered; the set of pages is the same as last time.
+            for name in SITEMAPS:
+                if stash.has(name):
+                    os.replace(stash.folder / name, site_dir / name)
         started = timings.mark("kept_pages", started)
         placed = place_media(self.media, site_dir, stash, self._placement(cache_dir, site_dir))
         started = timings.mark("media", started)
@@ -243,12 +251,13 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
         if previous is None:
             return None
         path = site_dir / SEARCH_INDEX
-        merged = dict(fresh)
-        for dest in self.reused.values():
-            url = _url_of(dest)
-            merged[url] = previous.get(url, [])
+        kept = {_url_of(dest) for dest in self.reused.values()}
+        # In the order MkDocs renders pages, as a full build would list them.
+        merged = {url: previous.get(url, []) if url in kept else fresh.get(url, []) for url in self.page_urls}
+        for url, entries in fresh.items():
+            merged.setdefault(url, entries)
         index["docs"] = [entry for entries in merged.values() for entry in entries]
-        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        path.write_text(json.dumps(index, separators=(",", ":"), default=str), encoding="utf-8")  # as Material does
         return merged
 
     def on_shutdown(self):
@@ -264,6 +273,11 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
             if (root / folder).is_dir():
                 server.watch(str(root / folder))
         return server
+
+
+def _page_url(file_url: str) -> str:
+    """A page's address as its search entries give it: the home page's is ''."""
+    return "" if file_url in (".", "./") else file_url
 
 
 def _url_of(dest_uri: str) -> str:
