@@ -630,11 +630,3 @@ def generate_site(root: Path, cache_dir: Path | None = None, *, use_directory_ur
     timings.mark("pages", started)
     timings.steps.update(pages_rendered=memo.misses, pages_reused=memo.hits, pages_uncacheable=memo.uncacheable)
     return site
-
-
-def load_for_media(root: Path, cache_dir: Path) -> Library:
-    """The library as `site-gen media` needs it (raises ProblemsFound like a build)."""
-    library = load_library(root.resolve(), cache_dir=cache_dir)
-    if library.problems:
-        raise ProblemsFound(library.problems)
-    return library

@@ -18,7 +18,7 @@ import shutil
 from collections import defaultdict
 from pathlib import Path
 
-from ..jsonstore import JsonStore, digest
+from ..jsonstore import digest, remove_other_versions
 from ..people import leaks
 
 STASH = ".case-library-previous"
@@ -192,9 +192,12 @@ def scan_changed_files(site_dir: Path, theme_dirs: list[Path], cache_dir: Path |
     """site_gen.people.leaks.scan_site over the files of the site whose content (at that path)
     it has not already found clean.  Those files are hard-linked into a hidden scratch folder
     with their site paths, so the scanner sees them exactly as it would in the site."""
-    store = JsonStore(cache_dir / "leak-scan" if cache_dir is not None else None)
-    key = digest(version)
-    known = set(store.get(key) or [])
+    key = digest(version)[:16]
+    record = cache_dir / "leak-scan" / f"{key}.json" if cache_dir is not None else None
+    try:
+        known = set(json.loads(record.read_text())) if record is not None else set()
+    except (OSError, ValueError, TypeError):
+        known = set()
     scratch = site_dir / f"{STASH}-scan"
     shutil.rmtree(scratch, ignore_errors=True)
     seen: dict[str, str] = {}
@@ -228,5 +231,14 @@ def scan_changed_files(site_dir: Path, theme_dirs: list[Path], cache_dir: Path |
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
     leaking = {leak.path for leak in found}
-    store.put(key, sorted(f"{rel}\0{h}" for rel, h in seen.items() if rel not in leaking))
+    clean = {f"{rel}\0{h}" for rel, h in seen.items() if rel not in leaking}
+    if record is not None and clean != known:
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            temporary = record.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_text(json.dumps(sorted(clean)))
+            os.replace(temporary, record)
+            remove_other_versions(record.parent, key)
+        except OSError:
+            pass  # a record that cannot be written only costs time
     return found, {"files": len(seen), "scanned": len(unknown)}

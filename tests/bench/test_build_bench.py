@@ -2,7 +2,6 @@
 builds, and memory is that of the whole process tree."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time

@@ -17,11 +17,10 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
-from tests.conftest import CASE_YAML, REPO_ROOT, write_png
+from tests.conftest import REPO_ROOT, write_png
+from tests.site.test_incremental import SECOND_CASE, site_repo
 
 SERVE_URL = "http://127.0.0.1:8000/"
-SECOND_CASE = CASE_YAML.replace("title: Primary spontaneous pneumothorax", "title: Tension pneumothorax") \
-    .replace("tags: [pneumothorax]", "tags: [pneumothorax, emergency]")
 
 
 def free_port() -> int:
@@ -46,14 +45,6 @@ def wait_for(predicate, seconds: float = 30.0):
             pass
         time.sleep(0.1)
     raise AssertionError("condition not met in time")
-
-
-def site_repo(repo):
-    repo.case("pneumothorax")
-    repo.case("tension", text=SECOND_CASE, images={"xr": 2})
-    shutil.copy(REPO_ROOT / "mkdocs.yml", repo.root / "mkdocs.yml")
-    shutil.copytree(REPO_ROOT / "docs", repo.root / "docs")
-    return repo
 
 
 def serve_build(root: Path, site_dir: Path, *, fresh: bool = False):
