@@ -176,6 +176,7 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
                     self.reused[file.src_uri] = file.dest_uri
         for src_uri, content in site.pages.items():
             file = File.generated(config, src_uri, content=content)
+            self.reused.pop(src_uri, None)  # a generated page replaces a hand-written one of that name
             # A page named in the nav without a title there would lose its title when not rendered.
             if (previous is not None and titled is not None and titled.get(src_uri, True)
                     and previous["pages"].get(src_uri) == content and stash.has(file.dest_uri)):
