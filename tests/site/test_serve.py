@@ -176,3 +176,13 @@ def test_preview_reports_problems_of_the_case_without_a_traceback(repo, tmp_path
     assert "cases/tension/case.yml" in done.stderr and "round adult ages" in done.stderr
     assert "Traceback" not in done.stderr
 
+
+
+def test_preview_finds_the_case_however_it_is_named(repo):
+    from site_gen.commands.preview import find_case
+    site_repo(repo)
+    folder = (repo.root / "cases" / "tension").resolve()
+    for given in ("cases/tension", "tension", "cases/tension/case.yml", str(folder), str(folder / "case.yml")):
+        assert find_case(given, repo.root) == folder, given
+    assert find_case("cases/tension/xr/01.png", repo.root) is None
+    assert find_case("cases", repo.root) is None
