@@ -54,7 +54,7 @@ def run(args) -> int:
         print(f"{len(library.problems)} problem(s): fix them (site-gen validate) before converting images.",
               file=sys.stderr)
         return EXIT_PROBLEMS
-    jobs, problems = series_jobs(library.cases, root)
+    jobs, problems = series_jobs(library.cases, root, library.series)
     total = len(jobs)
     if args.shard is not None:
         jobs = [job for job in jobs if args.shard.holds(job.unit)]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..jsonstore import JsonBundle, digest, files_fingerprint, remove_other_versions
-from ..media.discover import series_files
+from ..media.discover import SeriesFiles, series_files
 from . import schema
 from .case import Case, User
 from .problems import Problem
@@ -37,6 +37,8 @@ class Library:
     problems: list[Problem] = field(default_factory=list)
     # Case folder name -> (the state of its files when loaded, the case): see load_library(track=True).
     loaded_from: dict[str, tuple[tuple, Case]] = field(default_factory=dict, repr=False)
+    # The image files each checked series path holds, as found by the checks (the build reuses them).
+    series: dict[Path, SeriesFiles] = field(default_factory=dict, repr=False)
 
     def case(self, slug: str) -> Case | None:
         return next((c for c in self.cases if c.slug == slug), None)
@@ -229,12 +231,13 @@ def _check_case(case: Case, doc: YamlDocument | _LazyDocument, library: Library)
     for s_index, study in enumerate(case.studies):
         for r_index, series in enumerate(study.series):
             where = ("studies", s_index, "series", r_index)
-            problems.extend(_check_series_path(case.folder, series.path, series.key_images, doc, where))
+            problems.extend(_check_series_path(case.folder, series.path, series.key_images, doc, where,
+                                               library.series))
     return problems
 
 
 def _check_series_path(folder: Path, written: str, key_images: list[int], doc: YamlDocument,
-                       where: tuple) -> list[Problem]:
+                       where: tuple, found_series: dict[Path, SeriesFiles] | None = None) -> list[Problem]:
     at = where + ("path",)
     if os.path.isabs(written) or written.startswith(("/", "\\")) or (len(written) > 1 and written[1] == ":"):
         return [doc.problem(at, "image paths must be relative to the case folder, not absolute")]
@@ -254,6 +257,8 @@ def _check_series_path(folder: Path, written: str, key_images: list[int], doc: Y
     found = series_files(target)
     if found is None:
         return [doc.problem(at, f"'{written}' holds no DICOM, PNG or JPEG images")]
+    if found_series is not None:
+        found_series[target] = found
     if found.kind == "mixed":
         return [doc.problem(at, f"'{written}' mixes DICOM files and PNG/JPEG images; "
                             "put each series in its own folder")]

@@ -18,10 +18,7 @@ jobs can fill a shared cache in parallel before the build (docs/scaling.md).
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime
-import enum
-import hashlib
 import json
 import os
 import shutil
@@ -30,14 +27,11 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
-import jinja2
-import jinja2.bccache
 import yaml
-from markupsafe import Markup
 
 from ..jsonstore import JsonBundle, digest, files_fingerprint, remove_other_versions
 from ..media.convert import DEFAULT_RENDITION, ConversionError, ConvertedSeries, Rendition, convert_renditions
@@ -48,26 +42,11 @@ from ..model.library import CASE_FILE, Library, load_library
 from ..model.problems import Problem, ProblemsFound
 from ..people.settings import Settings, load_settings
 from ..shard import Shard
-from .generator import GeneratedSite, SiteGenerator
+from .generator import GeneratedSite
+from .incremental import IncrementalGenerator, PageMemo, load_snapshot, page_namespace, save_snapshot, site_key
 from .history import CaseDates, case_dates
 
 PACKAGE = Path(__file__).resolve().parents[1]
-
-
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """The package's code and data and the template libraries: cached pages die with them."""
-    versions = [metadata.version(name) for name in ("jinja2", "markupsafe", "markdown")
-                if _installed(name)]
-    return digest(files_fingerprint([PACKAGE]), versions)[:16]
-
-
-def _installed(name: str) -> bool:
-    try:
-        metadata.version(name)
-        return True
-    except metadata.PackageNotFoundError:
-        return False
 
 
 @lru_cache(maxsize=1)
@@ -135,18 +114,21 @@ class SeriesJob:
     windows: list[tuple[float, float] | None]
 
 
-def series_jobs(cases: list[Case], root: Path) -> tuple[list[SeriesJob], list[Problem]]:
+def series_jobs(cases: list[Case], root: Path, known: dict[Path, SeriesFiles] | None = None
+                ) -> tuple[list[SeriesJob], list[Problem]]:
     """Every series of the library with the windows it needs; problems name case and series.
 
     The first rendition of a series uses its own window (case override, else the file's);
-    DICOM series of a modality with presets (CT) get one more per preset."""
+    DICOM series of a modality with presets (CT) get one more per preset.  `known` holds the
+    files of series already listed (Library.series, from the checks)."""
     jobs, problems = [], []
     for case in cases:
         where = (case.folder / CASE_FILE).relative_to(root).as_posix()
         for s_index, study in enumerate(case.studies):
             for r_index, series in enumerate(study.series):
                 target = case.folder / series.path
-                found = series_files(target)
+                found = known.get(target) if known else None
+                found = found or series_files(target)
                 label = f"study {s_index + 1}, series {r_index + 1} ('{series.path}')"
                 if found is None:
                     problems.append(Problem(where, 0, 0, f"{label}: no images found"))
@@ -312,10 +294,10 @@ def convert_jobs(jobs: list[SeriesJob], root: Path, cache_dir: Path, workers: in
 
 
 def convert_library_media(cases: list[Case], root: Path, cache_dir: Path, jobs: int | None = None,
-                          shard: Shard | None = None
+                          shard: Shard | None = None, known: dict[Path, SeriesFiles] | None = None
                           ) -> tuple[dict[tuple[str, int, int], list[Rendition]], list[Problem]]:
     """Convert every series (or one shard's), with its window presets, cache permitting."""
-    work, problems = series_jobs(cases, root)
+    work, problems = series_jobs(cases, root, known)
     if shard is not None:
         work = [job for job in work if shard.holds(job.unit)]
     result = convert_jobs(work, root, cache_dir, jobs)
@@ -333,199 +315,6 @@ class Incremental:
     track: bool = False             # remember file states for the next generation (serve)
     library: Library | None = None
     media: dict[str, tuple[Case, dict[tuple[str, int, int], list[Rendition]]]] = field(default_factory=dict)
-
-
-# -- pages ---------------------------------------------------------------------------------------
-class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept in this process (never on disk: the cache folder may come from
-    elsewhere, and compiled templates are code); a template whose source changed gets a new
-    checksum and is compiled again."""
-
-    def __init__(self):
-        self.compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self.compiled.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-_TEMPLATES = MemoryBytecodeCache()
-
-
-class _Uncacheable(Exception):
-    """A template input whose effect on the page cannot be told from its value."""
-
-
-# Fields that do not change what a page shows (a series came from the cache or not).
-IGNORED_FIELDS = frozenset({"from_cache"})
-
-
-class PageMemo:
-    """Page Markdown by key: in memory (kept across `mkdocs serve` rebuilds) over one bundle
-    per site (repository and page options) in the cache folder."""
-
-    def __init__(self, cache_dir: Path | None):
-        self.cache_dir = cache_dir
-        self.namespace: str | None = None
-        self.bundle = JsonBundle(None)
-        self.hits = self.misses = self.uncacheable = 0
-        # id -> (print, object) of the dataclasses seen (cases, series...), kept with the objects
-        # so their ids cannot be reused; objects taken over by the next generation keep theirs.
-        self.prints: dict[int, tuple[str, Any]] = {}
-        self.printed: set[int] = set()
-        self.links: dict[tuple, str] = {}
-
-    def open(self, namespace: str) -> None:
-        """Start a generation of the site named by namespace (a new site: its own bundle)."""
-        if namespace != self.namespace:
-            self.namespace = namespace
-            self.links = {}
-            path = (self.cache_dir / "pages" / code_version() / f"{namespace}.json"
-                    if self.cache_dir is not None else None)
-            self.bundle = JsonBundle(path)
-        else:
-            self.bundle.used = {}
-        self.hits = self.misses = self.uncacheable = 0
-        self.printed = set()
-
-    def get(self, key: str) -> str | None:
-        page = self.bundle.get(key)
-        if isinstance(page, str):
-            self.hits += 1
-            return page
-        return None
-
-    def put(self, key: str, page: str) -> None:
-        self.misses += 1
-        self.bundle.put(key, page)
-
-    def finish(self, save: bool = True) -> None:
-        """Forget pages no longer produced (old versions of edited cases and listings) and,
-        unless told otherwise, write the bundle; pages of older code versions are removed."""
-        self.bundle.entries = dict(self.bundle.used)
-        self.prints = {key: value for key, value in self.prints.items() if key in self.printed}
-        if save:
-            self.save()
-
-    def save(self) -> None:
-        if self.bundle.added and self.cache_dir is not None:
-            remove_other_versions(self.cache_dir / "pages", code_version())
-        self.bundle.save()
-
-
-def page_namespace(root: Path, **options) -> str:
-    """Pages of one site: a preview of one case or `mkdocs serve` must not evict the build's."""
-    return digest(str(root.resolve()), options)[:16]
-
-
-class IncrementalGenerator(SiteGenerator):
-    """The site generator, rendering each page only when its inputs changed.
-
-    Every page is rendered through `SiteGenerator._render(template, src, **context)`; its
-    output depends only on the template, the page, the context and what every page shares
-    (the generator's options, contributors, people settings, this package's code).  The key
-    of a page is a hash of all of those; a context value whose effect cannot be told from
-    its value (a closure, an unknown object) makes that page render every time."""
-
-    def __init__(self, *args, memo: PageMemo, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.env.bytecode_cache = _TEMPLATES  # each generator has its own environment
-        self.memo = memo
-        self._prints = memo.prints
-        self.urls.relative = _remembered(self.urls.relative, memo.links)  # pure, and slow (os.getcwd)
-        self._shared = digest(code_version(), self.urls.use_directory_urls, self.site_name, self.site_url,
-                              self.quiz_all, self._print(self.people), self._print(self.library.users))
-
-    def _render(self, template: str, src: str, **context) -> str:
-        try:
-            key = digest(self._shared, template, src, self._print_context(context))
-        except _Uncacheable:
-            self.memo.uncacheable += 1
-            return super()._render(template, src, **context)
-        page = self.memo.get(key)
-        if page is None:
-            page = super()._render(template, src, **context)
-            self.memo.put(key, page)
-        return page
-
-    def _print_context(self, context: dict) -> str:
-        """`_print` of a template context, through the C JSON encoder for dicts, lists and
-        scalars (a str subclass such as Markup prints as its text: which type a value has is a
-        matter of this code, which is part of every key)."""
-        try:
-            return json.dumps(context, default=self._json_default, check_circular=False, ensure_ascii=False)
-        except (TypeError, ValueError):  # keys that are not text or numbers
-            return self._print(context)
-
-    def _json_default(self, value: Any) -> str:
-        if isinstance(value, (set, frozenset)):
-            return "S{" + ",".join(sorted(self._print(v) for v in value)) + "}"
-        return self._print(value)
-
-    def _print(self, value: Any) -> str:
-        """A string that differs whenever the value would render differently."""
-        if value is None or isinstance(value, (bool, int, float)):
-            return repr(value)
-        if isinstance(value, Markup):
-            return "M" + repr(str(value))
-        if isinstance(value, str):
-            return repr(value)
-        if isinstance(value, (list, tuple)):
-            return "[" + ",".join(self._print(v) for v in value) + "]"
-        if isinstance(value, dict):
-            return "{" + ",".join(self._print(k) + ":" + self._print(v) for k, v in value.items()) + "}"
-        if isinstance(value, (set, frozenset)):
-            return "S{" + ",".join(sorted(self._print(v) for v in value)) + "}"
-        if isinstance(value, Path):
-            return "P" + repr(str(value))
-        if isinstance(value, (datetime.date, datetime.datetime)):
-            return "D" + value.isoformat()
-        if isinstance(value, enum.Enum):
-            return f"E{type(value).__qualname__}.{value.name}"
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            known = self._prints.get(id(value))
-            self.memo.printed.add(id(value))
-            if known is None:
-                names = [f.name for f in dataclasses.fields(value)]
-                if IGNORED_FIELDS.isdisjoint(names) and _plain_repr(type(value)):
-                    inner = repr(value)  # a dataclass's own repr shows every field, recursively
-                    if " at 0x" in inner:
-                        raise _Uncacheable(type(value).__qualname__)
-                else:
-                    inner = ",".join(f"{name}={self._print(getattr(value, name))}"
-                                     for name in names if name not in IGNORED_FIELDS)
-                # The object is kept with its print, so that its id cannot be reused meanwhile.
-                known = hashlib.blake2b(f"{type(value).__module__}.{type(value).__qualname__}({inner})".encode(
-                    "utf-8", "surrogatepass"), digest_size=16).hexdigest()
-                self._prints[id(value)] = (known, value)
-                return known
-            return known[0]
-        if getattr(value, "__self__", None) is self and callable(value):  # a method of this generator
-            return "F" + value.__qualname__
-        raise _Uncacheable(type(value).__qualname__)
-
-
-def _remembered(function: Callable[..., str], known: dict[tuple, str]) -> Callable[..., str]:
-    def remembered(*args) -> str:
-        value = known.get(args)
-        if value is None:
-            value = known[args] = function(*args)
-        return value
-    return remembered
-
-
-@lru_cache(maxsize=None)
-def _plain_repr(kind: type) -> bool:
-    """The dataclass-generated repr, over fields that are plain data or dataclasses themselves
-    (checked by the repr's ' at 0x' test for anything else)."""
-    method = kind.__repr__
-    generated = getattr(method, "__wrapped__", None)  # dataclasses wraps the repr it writes
-    return (getattr(getattr(method, "__code__", None), "co_filename", "") == dataclasses.__file__
-            and getattr(getattr(generated, "__code__", None), "co_filename", "") == "<string>")
 
 
 # -- dates ----------------------------------------------------------------------------------------
@@ -595,7 +384,7 @@ def generate_site(root: Path, cache_dir: Path | None = None, *, use_directory_ur
             converted.update(known[1])
         else:
             changed.append(case)
-    fresh, problems = convert_library_media(changed, root, cache_dir)
+    fresh, problems = convert_library_media(changed, root, cache_dir, known=library.series)
     if problems:
         state.library = None
         raise ProblemsFound(problems)
@@ -621,12 +410,22 @@ def generate_site(root: Path, cache_dir: Path | None = None, *, use_directory_ur
     memo = state.memo
     memo.open(page_namespace(root, directory_urls=use_directory_urls, site_name=site_name, site_url=site_url,
                              quiz_all=quiz_all))
-    generator = IncrementalGenerator(library, lookup, use_directory_urls=use_directory_urls,
-                                     site_name=site_name, site_url=site_url, quiz_all=quiz_all,
-                                     dates=dates, collections=collections,
-                                     people=people or load_settings(root), memo=memo)
-    site = generator.generate()
+    people = people or load_settings(root)
+    # Everything the generator is given: when none of it changed, neither did the site.
+    key = site_key(memo, {"library": (library.cases, library.users), "media": sorted(converted.items()),
+                          "dates": sorted(dates.items()), "collections": collections, "people": people,
+                          "options": (use_directory_urls, site_name, site_url, quiz_all)})
+    site = load_snapshot(memo, key)
+    from_snapshot = site is not None
+    if site is None:
+        generator = IncrementalGenerator(library, lookup, use_directory_urls=use_directory_urls,
+                                         site_name=site_name, site_url=site_url, quiz_all=quiz_all,
+                                         dates=dates, collections=collections, people=people, memo=memo)
+        site = generator.generate()
+        save_snapshot(memo, key, site)
     memo.finish(save=save_pages)
     timings.mark("pages", started)
-    timings.steps.update(pages_rendered=memo.misses, pages_reused=memo.hits, pages_uncacheable=memo.uncacheable)
+    timings.steps.update(pages_rendered=memo.misses - (1 if key and not from_snapshot else 0),
+                         pages_reused=memo.hits - (1 if from_snapshot else 0), pages_uncacheable=memo.uncacheable,
+                         whole_site_unchanged=from_snapshot)
     return site

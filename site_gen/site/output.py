@@ -101,9 +101,10 @@ class Placement:
             return self.known
         try:
             data = json.loads(self.path.read_text())
-            return data if isinstance(data, dict) else {}
         except (OSError, ValueError):
             return {}
+        self.known = data if isinstance(data, dict) else {}
+        return self.known
 
     def forget(self) -> None:
         self.known = None

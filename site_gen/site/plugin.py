@@ -25,11 +25,11 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from ..jsonstore import digest, files_fingerprint
-from .build import MemoryBytecodeCache
 from ..model.problems import ProblemsFound
 from ..people.settings import Settings
-from .build import BuildTimings, Incremental, PageMemo, generate_site
+from .build import BuildTimings, Incremental, generate_site
 from .config import CaseLibraryConfig
+from .incremental import MemoryBytecodeCache, PageMemo
 from .output import Placement, Stash, place_media, scan_changed_files, top_names
 
 log = logging.getLogger("mkdocs.plugins.case-library")

@@ -5,10 +5,13 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 
 from site_gen.model.library import load_library
-from site_gen.site import build as site_build
-from site_gen.site.build import BuildTimings, Incremental, PageMemo, generate_site
+from site_gen.site import generator as site_generator
+from site_gen.site.build import BuildTimings, Incremental, generate_site
+from site_gen.site.incremental import PageMemo
 from tests.conftest import CASE_YAML, REPO_ROOT, write_png
 from tests.site.conftest import mkdocs_build
 
@@ -53,7 +56,7 @@ def test_pages_come_from_the_memo_and_equal_a_fresh_generation(repo, tmp_path):
 
 def test_a_page_with_an_input_it_cannot_fingerprint_is_rendered_every_time(repo, tmp_path, monkeypatch):
     site_repo(repo)
-    original = site_build.SiteGenerator._statistics
+    original = site_generator.SiteGenerator._statistics
 
     def statistics_with_a_closure(self, site):
         render = self._render
@@ -64,12 +67,31 @@ def test_a_page_with_an_input_it_cannot_fingerprint_is_rendered_every_time(repo,
         finally:
             del self._render
 
-    monkeypatch.setattr(site_build.SiteGenerator, "_statistics", statistics_with_a_closure)
+    monkeypatch.setattr(site_generator.SiteGenerator, "_statistics", statistics_with_a_closure)
     memo = PageMemo(tmp_path / "cache")
-    for _ in range(2):
+    case_file = repo.root / "cases/tension/case.yml"
+    for title in ("Tension pneumothorax, left", "Tension pneumothorax, right"):
+        case_file.write_text(re.sub(r"(?m)^title: .*$", f"title: {title}", case_file.read_text()))
         timings = BuildTimings()
         generate_site(repo.root, tmp_path / "cache", state=Incremental(memo), timings=timings)
         assert timings.steps["pages_uncacheable"] == 1
+        assert 0 < timings.steps["pages_rendered"] < 30
+
+
+def test_an_unchanged_library_is_not_generated_again(repo, tmp_path, monkeypatch):
+    site_repo(repo)
+    first = generate_site(repo.root, tmp_path / "cache")
+
+    def no_generation(self):
+        raise AssertionError("the generator ran although nothing changed")
+
+    monkeypatch.setattr(site_generator.SiteGenerator, "generate", no_generation)
+    timings = BuildTimings()
+    second = generate_site(repo.root, tmp_path / "cache", timings=timings)
+    assert timings.steps["whole_site_unchanged"] and timings.steps["pages_rendered"] == 0
+    assert (second.pages, second.files, second.media) == (first.pages, first.files, first.media)
+    with pytest.raises(AssertionError, match="the generator ran"):  # any change: generated again
+        generate_site(repo.root, tmp_path / "cache", quiz_all=True)
 
 
 def test_cached_case_files_are_read_again_when_they_change(repo, tmp_path):
