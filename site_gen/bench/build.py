@@ -18,8 +18,8 @@ the real `mkdocs` command line:
 * the search index size per case;
 * with `--serve`: edit-to-preview under `mkdocs serve` (a case.yml changes, the page is polled
   until the change shows), against what MkDocs needs to render that case page and the
-  listings that mention it (timed inside MkDocs on the plain project), and the time
-  `site-gen preview` takes to serve one case.
+  listings that mention it (timed inside MkDocs on the plain project) and against plain
+  `mkdocs serve` of the plain project, and the time `site-gen preview` takes to serve one case.
 
 Timings on a shared machine are noisy: compare the ratios, not the seconds.
 """
@@ -256,6 +256,31 @@ def serve_latency(root: Path, cache: Path, slug: str, edits: int = 3) -> dict:
         process.wait(timeout=30)
 
 
+def plain_serve_latency(plain: Path, slug: str, edits: int = 3) -> dict:
+    """Plain `mkdocs serve` on the plain project: seconds from saving the case page's Markdown
+    until the browser gets it (MkDocs rebuilds every page after any change)."""
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "--livereload"],
+                               cwd=plain, env=_env(plain / "unused-cache"), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/cases/{slug}/"
+    page = plain / "docs" / "cases" / f"{slug}.md"
+    original = page.read_text()
+    try:
+        _wait(lambda: "Synthetic pulmonary nodule" in _fetch(url), 900, 0.2)
+        latencies = []
+        for edit in range(edits):
+            marker = f"Plain edit {edit}"
+            page.write_text(original.replace("Synthetic pulmonary nodule", marker))
+            latencies.append(round(_wait(lambda: marker in _fetch(url), 300), 2))
+            time.sleep(1.0)
+        return {"edit_to_page_s": latencies, "edit_to_page_median_s": statistics.median(latencies)}
+    finally:
+        page.write_text(original)
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
 def mkdocs_render_reference(plain: Path, slug: str, repeat: int = 3) -> dict:
     """What MkDocs needs to render the case page and every page that mentions the case, inside
     MkDocs (read, Markdown, theme template, write) on the plain project: the edit-to-preview
@@ -368,6 +393,7 @@ def run(cases: int, slices: int, size: int, repeat: int, keep: Path | None, serv
         result["serve"] = serve_latency(root, cache, slug)
         result["serve"]["over_render_reference"] = round(
             result["serve"]["edit_to_page_median_s"] / result["render_reference"]["render_s"], 2)
+        result["plain_serve"] = plain_serve_latency(plain, slug)
         result["preview"] = preview_time(root, cache, slug)
     if keep is None:
         shutil.rmtree(work, ignore_errors=True)
@@ -408,7 +434,8 @@ def main(argv: list[str] | None = None) -> int:
         if "serve" in r:
             print(f"  MkDocs renders the case page + {r['render_reference']['pages'] - 1} listings in "
                   f"{r['render_reference']['render_s']} s; mkdocs serve shows an edit in "
-                  f"{r['serve']['edit_to_page_median_s']} s ({r['serve']['over_render_reference']}x); "
+                  f"{r['serve']['edit_to_page_median_s']} s ({r['serve']['over_render_reference']}x; plain "
+                  f"mkdocs serve of the same pages: {r['plain_serve']['edit_to_page_median_s']} s); "
                   f"site-gen preview serves a case in {r['preview']['seconds']} s")
     return 0
 
