@@ -33,10 +33,3 @@ def parse_shard(text: str) -> Shard:
     if count < 1 or not 1 <= index <= count:
         raise argparse.ArgumentTypeError(f"'{text}' is not a shard: i must be between 1 and n, e.g. 2/4")
     return Shard(index, count)
-
-
-def case_unit(rel: str) -> str:
-    """The unit a file is sharded by: its case folder (so a case, its files and its folder names
-    are checked by one job), else the file itself."""
-    parts = rel.split("/")
-    return "/".join(parts[:2]) if len(parts) > 2 and parts[0] == "cases" else rel

@@ -124,6 +124,7 @@ def hooked_repo(tmp_path):
     builder = RepoBuilder(tmp_path / "repo")
     builder.user("adoe")
     shutil.copy(REPO_ROOT / ".pre-commit-config.yaml", builder.root)
+    shutil.copytree(REPO_ROOT / "hooks", builder.root / "hooks")  # the hooks' entry script
     env = git_env(tmp_path)
     assert git("init", "-q", "-b", "main", cwd=builder.root, env=env).returncode == 0
     installed = subprocess.run(["pre-commit", "install"], cwd=builder.root, env=env, capture_output=True, text=True)
@@ -131,3 +132,16 @@ def hooked_repo(tmp_path):
     git("add", ".", cwd=builder.root, env=env)
     assert git("commit", "-qm", "start", cwd=builder.root, env=env).returncode == 0
     return builder, env
+
+
+def run_site_gen(*args, cwd, env=None, timeout=None):
+    """`site-gen ARGS` run as a user runs it, in its own process."""
+    import sys
+    return subprocess.run([sys.executable, "-m", "site_gen", *args], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=timeout)
+
+
+def write_text(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path

@@ -1,9 +1,7 @@
 """site-gen check [CASES]: schema, patient information and completeness in one run, before pushing."""
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
 from . import EXIT_OK, EXIT_PROBLEMS, fail_usage, repository_root
 
@@ -15,6 +13,8 @@ def register(commands) -> None:
     parser.add_argument("--min-score", type=int, default=0, metavar="N",
                         help="also fail when a case's completeness is below N (0-100)")
     parser.add_argument("--no-ocr", action="store_true", help="skip reading text burned into images (faster)")
+    parser.add_argument("--no-cache", action="store_true", help="check every file again (no cached result is "
+                        "read or written)")
     parser.set_defaults(run=run)
 
 
@@ -22,7 +22,9 @@ def run(args) -> int:
     from ..contribute.completeness import score
     from ..model.library import CASE_FILE, load_library
     from ..model.yamlsource import load_yaml
+    from ..phi.report import finding_lines
     from ..phi.scanner import scan
+    from ..progress import Progress, duration
     from .validate import case_folders
 
     root = repository_root(args)
@@ -34,9 +36,14 @@ def run(args) -> int:
         p for p in (root / "cases").iterdir() if p.is_dir() and not p.name.startswith(".")) if (root / "cases").is_dir() else []
     if not folders:
         return fail_usage("check", "no case to check (give a case folder under cases/)")
-    library = load_library(root, only=folders)
-    cache_dir = Path(os.environ.get("SITE_GEN_CACHE", root / ".cache" / "site-gen"))
-    phi = scan(folders, root, cache_dir=cache_dir, ocr=not args.no_ocr)
+    from ..cache import cache_dir as trusted_cache
+    with Progress("Checking the case files", unit="case") as progress:
+        library = load_library(root, only=folders, progress=progress.advance)
+    cache_dir = None if args.no_cache else trusted_cache(root)
+    with Progress("Looking for patient information") as scanning:
+        phi = scan(folders, root, cache_dir=cache_dir, ocr=not args.no_ocr, progress=scanning.advance)
+    took = (f"{len(folders)} case{'s' if len(folders) != 1 else ''} checked in "
+            f"{duration(progress.seconds + scanning.seconds)}")
     failed = False
     low = []
     for folder in folders:
@@ -54,8 +61,8 @@ def run(args) -> int:
             print("  case file and images: OK")
         if findings:
             print(f"  patient information: {len(findings)} possible identifier{'s' if len(findings) != 1 else ''}")
-            for finding in findings:
-                print(f"    {finding.location()}: {finding.category.value} ({finding.detector}): {finding.message}")
+            for line in finding_lines(findings, phi.masked_names):  # masked names, frames grouped
+                print(f"    {line}")
         else:
             print("  patient information: none found")
         print(f"  completeness: {result.score}/100")
@@ -68,11 +75,11 @@ def run(args) -> int:
     for problem in user_problems:
         print(problem)
     if failed or user_problems:
-        print("\nFix the problems above before committing: the commit hook and the pull-request checks "
-              "refuse them. See CONTRIBUTING.md ('When the guard blocks a commit').", file=sys.stderr)
+        print(f"\n{took}. Fix the problems above before committing: the commit hook and the pull-request "
+              "checks refuse them. See CONTRIBUTING.md ('When the guard blocks a commit').", file=sys.stderr)
     if low:
         print(f"Completeness below {args.min_score}: {', '.join(low)}.", file=sys.stderr)
     if failed or user_problems or low:
         return EXIT_PROBLEMS
-    print(f"\nReady to commit: {len(folders)} case{'s' if len(folders) != 1 else ''} checked.", file=sys.stderr)
+    print(f"\nReady to commit: {took}.", file=sys.stderr)
     return EXIT_OK

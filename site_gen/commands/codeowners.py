@@ -1,4 +1,4 @@
-"""site-gen codeowners [--check]: write .github/CODEOWNERS from users/ (editors and their systems)."""
+"""site-gen codeowners [--check]: write .github/CODEOWNERS from the editors in users/."""
 from __future__ import annotations
 
 import sys
@@ -7,8 +7,8 @@ from . import EXIT_OK, EXIT_PROBLEMS, repository_root
 
 
 def register(commands) -> None:
-    parser = commands.add_parser("codeowners", help="write .github/CODEOWNERS so that editors review cases "
-                                 "by system")
+    parser = commands.add_parser("codeowners", help="(editors) write .github/CODEOWNERS from the editors "
+                                 "in users/ (run it after changing an editor)")
     parser.add_argument("--check", action="store_true", help="only check that the file is up to date")
     parser.set_defaults(run=run)
 
@@ -17,7 +17,7 @@ def run(args) -> int:
     from ..model.library import load_library
     from ..people import codeowners
     root = repository_root(args)
-    library = load_library(root)
+    library = load_library(root, only=[])  # editors only: cases never change it
     try:
         text = codeowners.generate(library)
     except codeowners.NoEditors as problem:
@@ -31,6 +31,6 @@ def run(args) -> int:
               file=sys.stderr)
         return EXIT_PROBLEMS
     path = codeowners.write(root, text)
-    print(f"Wrote {path.relative_to(root).as_posix()} ({len(library.cases)} cases, "
-          f"{len(codeowners.editors(library))} editors).", file=sys.stderr)
+    count = len(codeowners.editors(library))
+    print(f"Wrote {path.relative_to(root).as_posix()} ({count} editor{'s' if count != 1 else ''}).", file=sys.stderr)
     return EXIT_OK

@@ -1,4 +1,5 @@
-"""site-gen users add | show | email | export | rekey: the member registry and its encrypted addresses.
+"""site-gen users add | show | email | export | rekey | inbox: the member registry, its encrypted
+addresses, and the sealed messages sent through the site's Contact forms.
 
 No command prints an e-mail address except `users show --identity` (to the member or an
 editor holding a key that can decrypt it) and `users export` (the mailing-service CSV).
@@ -40,7 +41,11 @@ def register(commands) -> None:
                      "file holding it, e.g. ~/.ssh/id_ed25519.pub; lets you read your own address")
     key.add_argument("--new-key", metavar="FILE", help="create a new age key for you in FILE (keep it "
                      "private, outside the repository) and use it")
-    add.add_argument("--no-contact", action="store_true", help="do not show a Contact link for you")
+    add.add_argument("--no-contact", action="store_true", help="no Contact form for you on the site")
+    add.add_argument("--contact-via", choices=("issue", "copy"), default="issue",
+                     help="how sealed messages reach you: issue (posted as an issue on the Git host, the "
+                     "default) or copy (the sender passes the sealed text on through any channel)")
+    add.add_argument("--copy-editors", action="store_true", help="seal messages to you for the editors too")
     add.add_argument("--newsletter", action="store_true", help="receive the newsletter")
     add.add_argument("--yes", "-y", action="store_true", help="never ask: fail if something is missing")
     add.set_defaults(run=run_add)
@@ -63,6 +68,23 @@ def register(commands) -> None:
     export.add_argument("--identity", "-i", required=True, help="an editor's private key")
     export.add_argument("--output", "-o", help="CSV file, outside the repository (default: the screen)")
     export.set_defaults(run=run_export)
+
+    inbox = sub.add_parser("inbox", help="open the sealed messages sent to you through the site's Contact "
+                           "forms (from the Git host's issues, or pasted text with --file)")
+    inbox.add_argument("--identity", "-i", required=True, help="your private key (age identity file or SSH "
+                       "private key); editors: your editor key opens the messages copied to the editors")
+    inbox.add_argument("--file", "-f", action="append", metavar="FILE",
+                       help="read sealed text from FILE instead of the Git host ('-': paste it, then Ctrl+D); "
+                       "may be repeated")
+    inbox.add_argument("--member", metavar="USERNAME", help="only messages titled 'Message for @USERNAME'")
+    inbox.add_argument("--all", action="store_true", help="include closed issues")
+    inbox.add_argument("--repository", metavar="OWNER/NAME", help="the repository whose issues to read "
+                       "(default: repository_url in mkdocs.yml)")
+    inbox.add_argument("--api-url", metavar="URL", help="the Git host's API (default: https://api.github.com, "
+                       "or https://HOST/api/v3 for GitHub Enterprise)")
+    inbox.add_argument("--token-file", metavar="FILE", help="a file holding an API token (default: the "
+                       "GITHUB_TOKEN or GH_TOKEN variable; none is needed for a public repository)")
+    inbox.set_defaults(run=run_inbox)
 
     rekey = sub.add_parser("rekey", help="(editors) encrypt every address again to the current "
                            "users/editors.recipients and each member's key")
@@ -99,7 +121,12 @@ class _Usage(Exception):
 
 def _check_username(value: str) -> str | None:
     import re
-    if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})", value):
+    import unicodedata
+    pattern = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"
+    if not re.fullmatch(pattern, value):
+        plain = unicodedata.normalize("NFKC", value)
+        if plain != value and re.fullmatch(pattern, plain):
+            return f"write it in plain letters and digits, as on the Git host: '{plain}'"
         return "letters, digits and hyphens only, as on the Git host"
     return None
 
@@ -141,8 +168,10 @@ def run_add(args) -> int:
         recipients = crypto.editors_recipients(root)
         username = _ask("Username on the Git host", args.username, args, check=_check_username)
         path = registry.profile_path(root, username)
-        if path.exists():
-            return fail_usage("users add", f"users/{username}.yml already exists; edit it, or use "
+        taken = registry.same_username(root, username)
+        if path.exists() or taken:
+            same = "" if taken in (None, username) else " (usernames are the same whatever their case, as on the Git host)"
+            return fail_usage("users add", f"users/{taken or username}.yml already exists{same}; edit it, or use "
                               "'site-gen users email' to change the address")
         data = {"username": username,
                 "first_name": _ask("First name", args.first_name, args),
@@ -172,6 +201,8 @@ def run_add(args) -> int:
             own_key = _read_key(raw)
         data["key"] = own_key
         data["contact"] = not args.no_contact
+        data["contact_via"] = args.contact_via
+        data["contact_copy_editors"] = bool(args.copy_editors)
         data["newsletter"] = bool(args.newsletter)
         data["email"] = crypto.encrypt_email(address, recipients + [own_key])
     except _Usage as problem:
@@ -212,7 +243,10 @@ def _profile_problems(root: Path, username: str) -> list:
 
 def _load_user(root: Path, username: str):
     from ..model.library import load_library
+    from ..people.registry import username_key
     library = load_library(root, only=[])
+    # The Git host ignores case: 'ADoe' finds users/adoe.yml.
+    username = next((u for u in library.users if username_key(u) == username_key(username)), username)
     if username not in library.users:
         problems = [str(p) for p in library.problems if p.path == f"users/{username}.yml"]
         if problems:
@@ -242,7 +276,9 @@ def run_show(args) -> int:
     public = set(user.public)
     print(f"Everything the library keeps about {user.username} (users/{user.username}.yml):")
     labels = {"first_name": "first name", "public": "shown publicly (besides name and position)",
-              "key": "your public key", "contact": "others may contact you", "newsletter": "newsletter"}
+              "key": "your public key", "contact": "others may contact you (sealed messages)",
+              "contact_via": "sealed messages reach you by", "contact_copy_editors": "messages copied to the editors",
+              "newsletter": "newsletter"}
     for name, value in data.items():
         if value in (None, []) and name not in ("strikes", "public"):
             continue
@@ -350,3 +386,119 @@ def run_rekey(args) -> int:
               + ": left unchanged; ask another editor to run rekey.", file=sys.stderr)
         return EXIT_PROBLEMS
     return EXIT_OK
+
+
+def _identity_owners(root: Path, identities) -> list[str]:
+    """Who a key belongs to, by its public half: members (usernames) and 'the editors'."""
+    from ..model.library import load_library
+    from ..people import crypto
+    publics = set()
+    for identity in identities:
+        to_public = getattr(identity, "to_public", None)
+        if to_public is not None:
+            publics.add(str(to_public()))
+    if not publics:
+        return []  # SSH keys: the public half is not derived here
+    library = load_library(root, only=[])
+    owners = [u.username for u in library.users.values() if u.key in publics]
+    try:
+        if publics & set(crypto.editors_recipients(root)):
+            owners.append("the editors")
+    except crypto.KeyProblem:
+        pass
+    return owners
+
+
+def _token(args) -> str:
+    if args.token_file:
+        try:
+            return Path(os.path.expanduser(args.token_file)).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise _Usage(f"cannot read the token file {args.token_file} ({error.strerror})") from None
+    return os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN") or ""
+
+
+def _collect(args, root: Path):
+    from ..people import inbox
+    from ..people.settings import load_settings
+    if args.file:
+        found = []
+        for name in args.file:
+            if name == "-":
+                if sys.stdin.isatty():
+                    print("Paste the sealed message(s), then press Ctrl+D (Ctrl+Z, Enter on Windows):", file=sys.stderr)
+                text, label = sys.stdin.read(), "pasted text"
+            else:
+                try:
+                    text, label = Path(name).read_text(encoding="utf-8", errors="replace"), name
+                except OSError as error:
+                    raise _Usage(f"cannot read {name} ({error.strerror})") from None
+            blocks = inbox.from_text(text, label)
+            if not blocks:
+                raise _Usage(f"{label} holds no sealed message (a block from '-----BEGIN AGE ENCRYPTED FILE-----' "
+                             "to '-----END AGE ENCRYPTED FILE-----')")
+            found.extend(blocks)
+        return found, 0, "the text you gave"
+    settings = load_settings(root)
+    repository = inbox.repository_from(settings.repository_url, slug=args.repository or "", api_url=args.api_url or "")
+    found, without_seal = inbox.from_git_host(repository, token=_token(args), include_closed=args.all,
+                                              member=args.member or "")
+    return found, without_seal, f"the {'' if args.all else 'open '}issues of {repository.owner}/{repository.name}"
+
+
+def run_inbox(args) -> int:
+    from ..people import crypto, inbox
+    root = repository_root(args)
+    try:
+        identities = crypto.load_identities(Path(os.path.expanduser(args.identity)))
+        found, without_seal, where = _collect(args, root)
+    except (_Usage, crypto.KeyProblem, inbox.InboxProblem) as problem:
+        return fail_usage("users inbox", str(problem))
+    if args.member:
+        found = [s for s in found if not s.member or s.member.lower() == args.member.lower()]
+    opened, closed, damaged = [], [], []
+    for sealed in found:
+        try:
+            message = inbox.open_message(sealed, identities)
+        except inbox.InboxProblem as problem:
+            damaged.append(str(problem))
+            continue
+        (opened if message else closed).append(message or sealed)
+    for number, message in enumerate(opened, start=1):
+        sealed = message.sealed
+        about = [sealed.source]
+        if sealed.member:
+            about.append(f"for @{sealed.member}")
+        if sealed.posted:
+            about.append(f"posted {sealed.posted}")
+        if sealed.poster:
+            about.append(f"by @{sealed.poster}")
+        print(inbox.printable(f"== Message {number} of {len(opened)}: {', '.join(about)}"))
+        if sealed.url:
+            print(inbox.printable(f"   {sealed.url}"))
+        addressee = message.headers.get("to", "")
+        if sealed.member and addressee and not addressee.lower().startswith(f"@{sealed.member.lower()}"):
+            print(inbox.printable(f"   Note: the sealed text says it is for {addressee}, the title says "
+                                  f"@{sealed.member}."))
+        print()
+        for line in message.text.replace("\r\n", "\n").split("\n"):
+            print(inbox.printable(f"   {line}".rstrip()))
+        print()
+    for problem in damaged:
+        print(inbox.printable(f"site-gen users inbox: {problem}"), file=sys.stderr)
+    summary = f"{len(opened)} sealed message{'s' if len(opened) != 1 else ''} opened from {where}"
+    if closed:
+        summary += f"; {len(closed)} other{'s' if len(closed) != 1 else ''} sealed for other keys"
+    if without_seal:
+        summary += f"; {without_seal} issue{'s' if without_seal != 1 else ''} titled as a message held no sealed text"
+    print(summary + ".", file=sys.stderr)
+    if found and not opened:
+        owners = _identity_owners(root, identities)
+        who = (f"This key belongs to {', '.join(owners)}." if owners else
+               "This key's public half is not the 'key' of any profile in users/ nor in users/editors.recipients.")
+        print("site-gen users inbox: none of these messages can be opened with the key in "
+              f"{args.identity}. {who} Messages are sealed to the public key that was in the member's "
+              "profile when they were written (and to the editors' keys when the member copies them); "
+              "use the matching private key.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    return EXIT_PROBLEMS if damaged else EXIT_OK

@@ -11,6 +11,7 @@ import re
 
 import yaml
 
+from ..model.yamlsource import compose_limited
 
 class CaseFileError(Exception):
     """case.yml cannot be edited automatically; the message says why in plain words."""
@@ -53,7 +54,7 @@ def _line_start(text: str, index: int) -> int:
 def append_studies(text: str, studies: list[dict]) -> str:
     """`text` with `studies` appended to its studies list."""
     try:
-        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        root = compose_limited(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
@@ -98,3 +99,53 @@ def append_studies(text: str, studies: list[dict]) -> str:
         head += "\n"
     # Blank lines and comments PyYAML counted into the last item stay after the new items? Keep simple:
     return head + "".join(render_study(s, indent) for s in studies) + text[insert_at:]
+
+
+def _block_item_lines(text: str, sequence: yaml.SequenceNode, index: int) -> tuple[int, int]:
+    """Character range [start, end) of whole lines holding item `index` of a block list,
+    from the line of its dash to the line before the next item (or the end of its last line)."""
+    item = sequence.value[index]
+    start = _line_start(text, item.start_mark.index)
+    if index + 1 < len(sequence.value):
+        end = _line_start(text, sequence.value[index + 1].start_mark.index)
+    else:
+        end = item.end_mark.index
+        if end < len(text) and text[end - 1:end] != "\n":
+            newline = text.find("\n", end)
+            end = len(text) if newline < 0 else newline + 1
+    return start, end
+
+
+def remove_series(text: str, study_index: int, series_index: int) -> str:
+    """`text` without series `series_index` of study `study_index` (and without the study when it
+    was its only series); everything else, comments included, stays as it was."""
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.YAMLError:
+        raise CaseFileError("case.yml is not valid YAML; fix it first") from None
+    studies = next((value for key, value in getattr(root, "value", []) if getattr(key, "value", None) == "studies"),
+                   None) if isinstance(root, yaml.MappingNode) else None
+    if not isinstance(studies, yaml.SequenceNode) or study_index >= len(studies.value):
+        raise CaseFileError("case.yml has no such study")
+    study = studies.value[study_index]
+    series = next((value for key, value in study.value if getattr(key, "value", None) == "series"), None) \
+        if isinstance(study, yaml.MappingNode) else None
+    if not isinstance(series, yaml.SequenceNode) or series_index >= len(series.value):
+        raise CaseFileError("case.yml has no such series")
+    if studies.flow_style or series.flow_style:
+        raise CaseFileError("the studies or series are written in square brackets; remove the entry from "
+                            "case.yml by hand")
+    if len(series.value) > 1:
+        start, end = _block_item_lines(text, series, series_index)
+    elif len(studies.value) > 1:
+        start, end = _block_item_lines(text, studies, study_index)
+    else:
+        raise CaseFileError("this is the case's only series; take down the whole case instead")
+    return text[:start] + text[end:]
+
+
+def remove_series_entries(text: str, entries: list[tuple[int, int]]) -> str:
+    """`text` without these (study, series) entries; a study left without series goes too."""
+    for study_index, series_index in sorted(set(entries), reverse=True):
+        text = remove_series(text, study_index, series_index)
+    return text

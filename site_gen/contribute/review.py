@@ -1,5 +1,6 @@
 """The editor's report for a range of commits (a pull request): cases added or changed, schema
-and image checks, the patient-information guard, completeness, and a contact sheet.
+and image checks, the patient-information guard, completeness, contact sheets (one per series)
+and the editor's next steps.
 
 The files are read as they are in HEAD (exported with `git archive`, so Git LFS files come out
 smudged when their content is present locally), never from the working tree, so the report is
@@ -9,13 +10,13 @@ pull-request comment up to date.
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 MARKER = "<!-- site-gen-review -->"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg"}
@@ -34,6 +35,10 @@ class CaseReview:
     problems: list = field(default_factory=list)
     findings: list = field(default_factory=list)
     completeness: object | None = None
+    series: list[str] = field(default_factory=list)  # series paths written in case.yml
+    # Findings silenced by allow entries in this case, for the editor's audit: filled by the
+    # guard's review integration (site_gen.phi), rendered by render_markdown.
+    suppressed: list = field(default_factory=list)
 
 
 @dataclass
@@ -45,6 +50,7 @@ class Review:
     other_files: list[str] = field(default_factory=list)
     user_problems: list = field(default_factory=list)
     sheet: object | None = None
+    masked_names: set = field(default_factory=set)  # file names holding a finding: shown masked
 
     @property
     def failed(self) -> bool:
@@ -114,13 +120,45 @@ def _is_image(path: Path) -> bool:
     return path.name.upper() != "DICOMDIR" and is_dicom_file(path)
 
 
-def review_range(root: Path, base: str, head: str, *, sheet_path: Path | None = None, ocr: bool = True,
-                 cache_dir: Path | None = None, limit: int | None = None) -> Review:
+def _series_of(work: Path, series_paths: dict[str, list[str]]) -> Callable[[Path], Path]:
+    """Maps an image to its series as case.yml names it (a folder or a single file); images in no
+    series are grouped by their folder."""
+    def series_of(image: Path) -> Path:
+        rel = image.relative_to(work).as_posix()
+        parts = rel.split("/")
+        for written in sorted(series_paths.get(parts[1], []), key=len, reverse=True) if len(parts) > 2 else []:
+            prefix = f"cases/{parts[1]}/{written.strip('/')}"
+            if rel == prefix or rel.startswith(prefix + "/"):
+                return work / prefix
+        return image.parent
+    return series_of
+
+
+def check_sheet_folder(root: Path, folder: Path) -> str | None:
+    """Why contact sheets may not go to `folder` (None: they may): never into the repository,
+    unless Git ignores the folder (they would be committed with the next 'git add')."""
+    folder = folder.resolve()
+    root = root.resolve()
+    if not folder.is_relative_to(root):
+        return None
+    if folder == root:
+        return "contact sheets never go into the repository's top folder"
+    ignored = _git(root, "check-ignore", "-q", "--no-index", (folder / "sheet.png").relative_to(root).as_posix())
+    if ignored.returncode == 0:
+        return None
+    return (f"'{folder.relative_to(root).as_posix()}' is inside the repository and not ignored by Git, so the "
+            "sheets could be committed; choose a folder outside it, or under .cache/")
+
+
+def review_range(root: Path, base: str, head: str, *, sheet_folder: Path | None = None, ocr: bool = True,
+                 cache_dir: Path | None = None, limit: int | None = None, sheet_prefix: str = "contact-sheet",
+                 progress: Callable[[int, int], None] | None = None) -> Review:
     from ..model.library import CASE_FILE, load_library
     from ..model.yamlsource import load_yaml
+    from ..phi.report import suppression_lines
     from ..phi.scanner import scan
     from .completeness import score
-    from .contact_sheet import DEFAULT_MAX_IMAGES, make_contact_sheet
+    from .contact_sheet import DEFAULT_MAX_PER_SERIES, make_contact_sheets
 
     pairs, commits, start, head_sha = changed_files(root, base, head)
     review = Review(base=base, head=head, commits=commits)
@@ -150,26 +188,40 @@ def review_range(root: Path, base: str, head: str, *, sheet_path: Path | None = 
         present = [work / "cases" / slug for slug, item in cases.items() if item.status != "deleted"]
         if present:
             library = load_library(work, only=present)
-            phi = scan(present, work, cache_dir=cache_dir, ocr=ocr)
+            phi = scan(present, work, cache_dir=cache_dir, ocr=ocr, progress=progress)
+            review.masked_names = phi.masked_names
+            series_paths: dict[str, list[str]] = {}
             for item in cases.values():
                 prefix = f"cases/{item.slug}/"
                 item.problems = sorted(p for p in library.problems if p.path.startswith(prefix)
                                        or p.path == prefix.rstrip("/"))
                 item.findings = [f for f in phi.findings if f.path.startswith(prefix)]
+                item.suppressed = [f"`{line}`" for line in suppression_lines(
+                    [(f, s) for f, s in phi.suppressed if f.path.startswith(prefix)], phi.masked_names)]
                 if item.status != "deleted":
-                    item.completeness = score(load_yaml(work / prefix / CASE_FILE, prefix + CASE_FILE).data)
+                    data = load_yaml(work / prefix / CASE_FILE, prefix + CASE_FILE).data
+                    item.completeness = score(data)
+                    item.series = _written_series(data)
+                    series_paths[item.slug] = item.series
             changed_users = {f"users/{Path(p).name}" for s, p in pairs if p.startswith("users/")}
             review.user_problems = [p for p in library.problems if p.path in changed_users]
             images = [work / rel for item in cases.values() for rel in item.images]
-            if sheet_path is not None and images:
-                review.sheet = make_contact_sheet(
-                    images, work, sheet_path, findings=phi.findings, ocr=ocr,
-                    limit=limit or DEFAULT_MAX_IMAGES,
-                    title=f"{len(images)} new or changed image file(s), {base}..{head}")
+            if sheet_folder is not None and images:
+                review.sheet = make_contact_sheets(
+                    images, work, sheet_folder, findings=phi.findings, ocr=ocr,
+                    limit=limit or DEFAULT_MAX_PER_SERIES, prefix=sheet_prefix,
+                    series_of=_series_of(work, series_paths))
         review.cases = sorted(cases.values(), key=lambda c: c.slug)
         return review
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _written_series(data) -> list[str]:
+    studies = data.get("studies") if isinstance(data, dict) else None
+    return list(dict.fromkeys(series["path"] for study in (studies if isinstance(studies, list) else [])
+                              if isinstance(study, dict) for series in (study.get("series") or [])
+                              if isinstance(series, dict) and isinstance(series.get("path"), str)))
 
 
 def _count(n: int, word: str) -> str:
@@ -177,6 +229,7 @@ def _count(n: int, word: str) -> str:
 
 
 def render_markdown(review: Review, *, sheet_link: str | None = None) -> str:
+    from ..phi.report import finding_lines
     out = [MARKER, f"## Case review: `{review.base}..{review.head}`", ""]
     if not review.cases:
         out.append(f"{_count(review.commits, 'commit')}; no case was added or changed.")
@@ -189,6 +242,7 @@ def render_markdown(review: Review, *, sheet_link: str | None = None) -> str:
         for case in review.cases:
             schema = "✅ OK" if not case.problems else f"❌ {_count(len(case.problems), 'problem')}"
             phi = "✅ none found" if not case.findings else f"❌ {_count(len(case.findings), 'finding')}"
+            phi += f" ({len(case.suppressed)} allowed)" if case.suppressed else ""
             done = f"{case.completeness.score}/100" if case.completeness else "–"
             if case.status == "deleted":
                 schema = phi = "–"
@@ -202,13 +256,16 @@ def render_markdown(review: Review, *, sheet_link: str | None = None) -> str:
                 out += [f"- `{p}`" for p in case.problems] + [""]
             if case.findings:
                 out += ["**Possible patient information** (values masked)", ""]
-                out += [f"- `{f.location()}`: {f.category.value} ({f.detector}): {f.message}" for f in case.findings]
+                out += [f"- `{line}`" for line in finding_lines(case.findings, review.masked_names)]
                 out.append("")
             if case.completeness is not None:
                 out.append(f"**Completeness {case.completeness.score}/100**" +
                            ("" if not case.completeness.missing else ": to add " +
                             "; ".join(f"{i.hint} (+{i.points - i.earned})" for i in case.completeness.missing)))
                 out.append("")
+            if case.suppressed:
+                out += ["**Suppressed by allow entries** (check each one is not patient information)", ""]
+                out += [f"- {item}" for item in case.suppressed] + [""]
             out.append(f"**Files changed**: {len(case.files)}; new or changed images: {len(case.images)}")
     if review.user_problems:
         out += ["", "### Contributor profiles"] + [f"- `{p}`" for p in review.user_problems]
@@ -216,18 +273,68 @@ def render_markdown(review: Review, *, sheet_link: str | None = None) -> str:
         shown = review.other_files[:20]
         out += ["", f"Other files changed: {len(review.other_files)}: " + ", ".join(f"`{f.split(' ', 1)[1]}`" for f in shown)
                 + (" …" if len(review.other_files) > 20 else "")]
-    sheet = review.sheet
-    if sheet is not None and sheet.path is not None:
-        sampled = f" (a sample of {sheet.images} of {sheet.total})" if sheet.images < sheet.total else ""
-        where = f"[contact sheet]({sheet_link})" if sheet_link else f"contact sheet `{sheet.path.name}`"
-        out += ["", f"**Images**: {where}: {sheet.total} image(s){sampled}; OCR read {sheet.text_boxes} "
-                f"word(s) (yellow boxes), {sheet.phi_boxes} flagged as possible patient information (red). "
-                "Look at every image before approving."]
-        if sheet.unreadable:
-            out.append(f"Could not be shown: {', '.join('`' + u + '`' for u in sheet.unreadable[:10])}")
+    sheets = review.sheet
+    if sheets is not None and sheets.sheets:
+        where = f"[contact sheets]({sheet_link})" if sheet_link else "contact sheets"
+        out += ["", f"**Images**: {where}, one per series: {sheets.total} image(s); OCR read {sheets.text_boxes} "
+                f"word(s) (yellow boxes, enlarged beside each image), {sheets.phi_boxes} flagged as possible "
+                "patient information (red). Look at every image before approving.", ""]
+        for sheet in sheets.sheets:
+            sampled = f", {sheet.images} shown (sampled)" if sheet.images < sheet.total else ""
+            flagged = f", **{sheet.phi_boxes} flagged**" if sheet.phi_boxes else ""
+            out.append(f"- `{sheet.series}`: {sheet.total} image(s){sampled}{flagged} — `{sheet.path.name}`")
+        if sheets.unreadable:
+            out.append(f"Could not be shown: {', '.join('`' + u + '`' for u in sheets.unreadable[:10])}")
     out += ["", "_Report by `site-gen review`; run it locally with the same range._"]
+    out += _next_steps(review)  # the report ends with what the editor does now
     return "\n".join(out) + "\n"
 
 
+def _series_with_findings(case: CaseReview) -> list[str]:
+    """The series (as case.yml writes them) holding an image with a finding."""
+    found = []
+    for finding in case.findings:
+        rel = finding.path.removeprefix(f"cases/{case.slug}/")
+        for written in sorted(case.series, key=len, reverse=True):
+            clean = written.strip("/")
+            if rel == clean or rel.startswith(clean + "/"):
+                found.append(written)
+                break
+    return list(dict.fromkeys(found))
+
+
+def _next_steps(review: Review) -> list[str]:
+    """What the editor does now, with the exact commands."""
+    out = ["", "### Next steps for the editor", ""]
+    present = [c for c in review.cases if c.status != "deleted"]
+    if not present:
+        return out + ["- Nothing to review in the cases: check the other files changed, then approve or comment."]
+    if review.failed:
+        out.append("1. **Request changes** on the pull request (Files changed → Review changes → Request changes), "
+                   "quoting the lines above by file and line, never the identifier itself. The contributor fixes "
+                   "them and pushes; this report is updated.")
+    else:
+        out.append("1. **Look at every contact sheet**, then approve: the checks found no problem and no possible "
+                   "patient information.")
+    out.append("2. If you see patient information anywhere (text, names on images, a face), request changes "
+               "whatever the checks say, and tell the contributor privately where it is.")
+    out.append("3. If such material is already merged and published, **take it down** at once (in your clone of "
+               "main, then commit and push; see docs/editors.md):")
+    out.append("")
+    for case in present:
+        for series in _series_with_findings(case) or []:
+            out.append(f"       site-gen takedown {case.slug} --series {_shell_word(series)} --reason phi "
+                       "--editor <you>")
+        out.append(f"       site-gen takedown {case.slug} --reason phi --editor <you>    # the whole case")
+    out += ["", "   Add `--no-strike` when the contributor is not at fault (e.g. the guard had passed the file)."]
+    return out
+
+
+def _shell_word(text: str) -> str:
+    import shlex
+    return shlex.quote(text)
+
+
 def default_cache(root: Path) -> Path:
-    return Path(os.environ.get("SITE_GEN_CACHE", root / ".cache" / "site-gen"))
+    from ..cache import cache_dir
+    return cache_dir(root)

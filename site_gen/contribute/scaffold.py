@@ -89,6 +89,7 @@ class Essentials:
     diagnosis: str = ""
     certainty: str = DEFAULT_CERTAINTY
     licence: str = DEFAULT_LICENCE
+    case_id: int | None = None  # permanent number; create_case assigns the next free one
 
     def problems(self) -> list[str]:
         """Values given that cannot be right (wrong vocabulary); blanks are not problems here."""
@@ -135,6 +136,8 @@ def render_case(essentials: Essentials) -> str:
         SCHEMA_COMMENT,
         "# A teaching case. Fields are described in docs/case-format.md; your editor completes them",
         "# (VS Code with the YAML extension). Never write a name, date, record number or hospital.",
+        *([f"id: {e.case_id}  # the case's permanent number (its web address): never change it"]
+          if e.case_id is not None else []),
         f"title: {_scalar(e.title)}",
         f"authors: {_flow_list(e.authors)}",
         f"systems: {_flow_list(e.systems)}",
@@ -182,6 +185,9 @@ def create_case(root: Path, essentials: Essentials) -> Path:
             if existing.name.lower().replace("_", "-") == essentials.slug:
                 raise ScaffoldError(f"a case named '{existing.name}' already exists (cases/{existing.name}); "
                                     "choose another name, or edit that case")
+    if essentials.case_id is None:
+        from ..model.case_ids import next_case_id
+        essentials.case_id = next_case_id(root)
     folder.mkdir(parents=True, exist_ok=False)
     path = folder / CASE_FILE
     path.write_text(render_case(essentials), encoding="utf-8")

@@ -140,6 +140,44 @@ def render_windows(slices: Sequence[Slice], header: pydicom.Dataset,
     A window of None means the series' own: the file's window, else the modality default,
     else one computed from the first slice.
     """
+    for renditions, _values in render_windows_and_values(slices, header, windows):
+        yield renditions
+
+
+def frame_time_ms(ds: pydicom.Dataset) -> float | None:
+    """Milliseconds per frame for cine playback, as the header gives it (PS3.3 C.7.6.5):
+    Frame Time, else the mean of the Frame Time Vector, else Cine Rate or Recommended Display
+    Frame Rate (frames per second).  None when the header says nothing usable."""
+    def number(value) -> float | None:
+        try:
+            result = float(value)
+        except (TypeError, ValueError):
+            return None
+        return result if np.isfinite(result) and result > 0 else None
+
+    frame_time = number(ds.get("FrameTime"))
+    if frame_time:
+        return frame_time
+    vector = ds.get("FrameTimeVector")
+    if vector is not None and not isinstance(vector, (str, bytes)):
+        steps = [v for v in (number(x) for x in list(vector)[1:]) if v]  # the first entry is 0
+        if steps:
+            return float(sum(steps) / len(steps))
+    for rate_name in ("CineRate", "RecommendedDisplayFrameRate"):
+        rate = number(ds.get(rate_name))
+        if rate:
+            return 1000.0 / rate
+    return None
+
+
+def render_windows_and_values(slices: Sequence[Slice], header: pydicom.Dataset,
+                              windows: Sequence[tuple[float, float] | None]
+                              ) -> Iterator[tuple[list[tuple[np.ndarray, tuple[float, float] | None]],
+                                                  np.ndarray | None]]:
+    """render_windows, and with each slice its values after the modality LUT (Hounsfield units
+    for CT; None for colour), for renderings that the reader windows in the browser.
+    MONOCHROME1 values are not inverted here: the caller records the photometric
+    interpretation."""
     own = file_window(header) or DEFAULT_WINDOWS.get(str(header.get("Modality", "")))
     chosen = [w or own for w in windows]
     cached_file: tuple[Path, np.ndarray, pydicom.Dataset] | None = None
@@ -153,7 +191,7 @@ def render_windows(slices: Sequence[Slice], header: pydicom.Dataset,
             array = array[item.frame]
         if array.ndim == 3 and array.shape[-1] in (3, 4):  # colour (pydicom gives RGB): no window
             colour = _to_uint8_colour(array)
-            yield [(colour, None) for _ in windows]
+            yield [(colour, None) for _ in windows], None
             continue
         values = apply_modality_lut(array, ds).astype(np.float32)
         invert = str(ds.get("PhotometricInterpretation", "MONOCHROME2")) == "MONOCHROME1"
@@ -163,7 +201,7 @@ def render_windows(slices: Sequence[Slice], header: pydicom.Dataset,
                 window = chosen[index] = auto_window(values)
             pixels = apply_window(values, *window)
             rendered.append((255 - pixels if invert else pixels, window))
-        yield rendered
+        yield rendered, values
 
 
 def _to_uint8_colour(array: np.ndarray) -> np.ndarray:

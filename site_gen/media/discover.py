@@ -1,7 +1,6 @@
 """Find the image files of a series: a folder of DICOM files, or PNG/JPEG files."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,14 +42,15 @@ class SeriesFiles:
 
 
 def series_files(target: Path) -> SeriesFiles | None:
-    """The image files a series path points at, in name order; None when there are none."""
+    """The image files a series path points at, in name order; None when there are none.
+    Links are followed only inside the case folder, as by the guard (site_gen.fileset)."""
+    from ..fileset import case_folder_of, folder_files, link_problem
+    if target.is_symlink() and link_problem(target, case_folder_of(target.parent)) is not None:
+        return None  # a link leaving the case folder, or to a folder
     if target.is_file():
         candidates = [target]
     elif target.is_dir():
-        # os.scandir knows which entries are files without a call per file (symbolic links followed)
-        with os.scandir(target) as entries:
-            candidates = [target / name for name in
-                          sorted(e.name for e in entries if not e.name.startswith(".") and e.is_file())]
+        candidates = folder_files(target)
     else:
         return None
     raster = tuple(p for p in candidates if p.suffix.lower() in RASTER_SUFFIXES)

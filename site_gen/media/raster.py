@@ -1,4 +1,8 @@
-"""PNG/JPEG images for the web: orientation applied, metadata stripped, size limited."""
+"""PNG/JPEG images for the web: orientation applied, metadata stripped, size limited.
+
+`displayed` and `flatten` are shared with the PHI guard (site_gen/phi/image_metadata.py): the
+guard checks exactly the picture the build publishes - same orientation, same pixels.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,6 +19,26 @@ class RasterReadError(Exception):
     pass
 
 
+def displayed(image: Image.Image) -> Image.Image:
+    """The picture turned as viewers show it: EXIF Orientation (or, lacking it, XMP
+    tiff:Orientation) applied, as Pillow reads them.  A new image; the input is not changed."""
+    return ImageOps.exif_transpose(image)
+
+
+def orientation_applied(image: Image.Image) -> bool:
+    """True when `displayed` turns or flips this picture."""
+    return image.getexif().get(0x0112, 1) in (2, 3, 4, 5, 6, 7, 8)
+
+
+def flatten(image: Image.Image) -> Image.Image:
+    """Greyscale or RGB pixels, as published (an alpha channel is dropped, a palette expanded)."""
+    if image.mode in ("L", "RGB"):
+        return image
+    if "A" in image.mode or image.mode == "P":
+        return image.convert("RGBA").convert("RGB")
+    return image.convert("RGB")
+
+
 def load_for_web(path: Path, max_side: int) -> Image.Image:
     """Open, apply EXIF orientation, drop every metadata block, shrink to max_side."""
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -25,14 +49,13 @@ def load_for_web(path: Path, max_side: int) -> Image.Image:
             if opened.width * opened.height > MAX_PIXELS:
                 raise RasterReadError(f"{path.name}: image too large ({opened.width}x{opened.height} pixels)")
             opened.draft("RGB", (max_side, max_side))  # JPEG: decode at reduced size, less memory
-            image = ImageOps.exif_transpose(opened)
+            image = displayed(opened)
             image.load()
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
         raise RasterReadError(f"{path.name}: cannot be read as an image ({error.__class__.__name__})") from None
-    if image.mode not in ("L", "RGB"):
-        image = image.convert("RGBA").convert("RGB") if "A" in image.mode or image.mode == "P" else image.convert("RGB")
+    image = flatten(image)
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-    # A fresh image carries no EXIF, XMP, ICC or text chunks from the source.
+    # A fresh image carries no EXIF, XMP, ICC or text chunks from the source: only pixels are published.
     clean = Image.new(image.mode, image.size)
     clean.paste(image)
     return clean

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .window import parse_window
+
 DEFAULT_LICENCE = "CC BY-NC-SA 4.0"
 
 
@@ -17,7 +19,7 @@ class Series:
     plane: str | None = None
     sequence: str | None = None
     key_images: list[int] = field(default_factory=list)
-    window: tuple[float, float] | None = None  # (centre, width) override
+    window: tuple[float, float] | None = None  # (centre, width) override, from fields or shorthand
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> "Series":
@@ -25,7 +27,7 @@ class Series:
         return cls(path=data["path"], caption=data["caption"], source=data["source"],
                    licence=data["licence"], plane=data.get("plane"), sequence=data.get("sequence"),
                    key_images=list(data.get("key_images", [])),
-                   window=(float(window["center"]), float(window["width"])) if window else None)
+                   window=parse_window(window) if window is not None else None)
 
 
 @dataclass
@@ -72,6 +74,7 @@ class Case:
     references: list[Reference]
     licence: str
     quiz: bool = False
+    case_id: int | None = None  # permanent number (id: in case.yml): the web address and citation
 
     @classmethod
     def from_data(cls, slug: str, folder: Path, data: dict[str, Any]) -> "Case":
@@ -91,7 +94,8 @@ class Case:
             references=[Reference(citation=r["citation"], doi=r.get("doi"),
                                   pmid=str(r["pmid"]) if r.get("pmid") is not None else None,
                                   url=r.get("url")) for r in data.get("references", [])],
-            licence=data.get("licence", DEFAULT_LICENCE), quiz=bool(data.get("quiz", False)))
+            licence=data.get("licence", DEFAULT_LICENCE), quiz=bool(data.get("quiz", False)),
+            case_id=data.get("id"))
 
     @property
     def modalities(self) -> list[str]:
@@ -110,10 +114,17 @@ class Case:
 
 @dataclass
 class Strike:
-    """A takedown of one of the member's cases (recorded by `site-gen takedown`)."""
+    """A takedown of one of the member's cases or series (recorded by `site-gen takedown`)."""
     case: str
     reason: str          # phi | copyright | other
     date: str            # YYYY-MM-DD
+    series: str | None = None          # the series taken down, when not the whole case
+    guard_passed: bool | None = None   # phi: did the guard pass the material? (None: not recorded)
+
+    @property
+    def counts_towards_suspension(self) -> bool:
+        """Patient information the guard would have refused: the contributor got past a warning."""
+        return self.reason == "phi" and self.guard_passed is not True
 
 
 @dataclass
@@ -129,7 +140,9 @@ class User:
     public: list[str] = field(default_factory=list)
     email: str | None = None          # ASCII-armored age message; never the address itself
     key: str | None = None            # the member's own recipient (age1... or SSH public key)
-    contact: bool = True              # other members may contact them through the relay
+    contact: bool = True              # readers may send them sealed messages (site_gen.people.contact)
+    contact_via: str = "issue"        # issue (the Git host's issue form) | copy (shown for copying)
+    contact_copy_editors: bool = False  # messages are sealed to the editors' keys too
     newsletter: bool = False          # opt-in
     role: str = "member"              # member | editor
     systems: list[str] = field(default_factory=list)  # systems an editor covers (empty: all)
@@ -143,9 +156,12 @@ class User:
                    city=data.get("city"), institution=data.get("institution"),
                    public=list(data.get("public", [])), email=data.get("email"), key=data.get("key"),
                    contact=bool(data.get("contact", True)), newsletter=bool(data.get("newsletter", False)),
+                   contact_via=data.get("contact_via", "issue"),
+                   contact_copy_editors=bool(data.get("contact_copy_editors", False)),
                    role=data.get("role", "member"), systems=list(data.get("systems", [])),
                    status=data.get("status", "active"),
-                   strikes=[Strike(case=s["case"], reason=s["reason"], date=str(s["date"]))
+                   strikes=[Strike(case=s["case"], reason=s["reason"], date=str(s["date"]),
+                                   series=s.get("series"), guard_passed=s.get("guard_passed"))
                             for s in data.get("strikes", [])])
 
     @property
@@ -163,7 +179,8 @@ class User:
 
     @property
     def phi_strikes(self) -> int:
-        return sum(1 for strike in self.strikes if strike.reason == "phi")
+        """Patient-information strikes that count towards suspension (site_gen.people.moderation)."""
+        return sum(1 for strike in self.strikes if strike.counts_towards_suspension)
 
     def public_fields(self) -> dict[str, str]:
         """Optional fields the member chose to show, in display order."""

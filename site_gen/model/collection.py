@@ -6,6 +6,7 @@ from pathlib import Path
 
 from . import schema
 from .problems import Problem
+from .quoting import shown
 from .yamlsource import load_yaml
 
 COLLECTION_SCHEMA = "collection.schema.json"
@@ -31,10 +32,11 @@ def load_collections(root: Path, case_slugs: set[str], usernames: set[str]) -> t
         if not found:
             for index, slug in enumerate(doc.data["cases"]):
                 if slug not in case_slugs:
-                    found.append(doc.problem(("cases", index), f"there is no case 'cases/{slug}'"))
+                    found.append(doc.problem(("cases", index), f"there is no case {shown(f'cases/{slug}')}"))
             for index, name in enumerate(doc.data.get("curators", [])):
                 if name not in usernames:
-                    found.append(doc.problem(("curators", index), f"curator '{name}' has no profile in users/"))
+                    found.append(doc.problem(("curators", index), f"curator {shown(name, known=usernames)} has no "
+                                             "profile in users/"))
         problems.extend(found)
         if not found:
             data = doc.data

@@ -4,25 +4,31 @@ Schema problems come from the JSON Schema; the checks here are the ones a schema
 express: rounding of adult ages, authors that exist, image paths that stay inside their
 case folder and point at images, key images within the series, unique case folder names.
 
-With a cache folder, the costly part of loading a case (reading its YAML with positions and
-validating it against the schema) is kept by the content hash of case.yml and of this
-code, so an unchanged case is not parsed again; the checks against the rest of the library
-and the file system run every time.
+With a cache folder, the costly part of loading a case (reading its YAML with positions,
+validating it against the schema, its allow comments and window forms) is kept by the
+content hash of case.yml and of this code, so an unchanged case is not parsed again; the
+checks against the rest of the library and the file system run every time.
 """
 from __future__ import annotations
 
+import difflib
 import json
 import os
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
+from ..fileset import LINKED_FOLDER, walk
 from ..jsonstore import JsonBundle, digest, files_fingerprint, remove_other_versions
 from ..media.discover import SeriesFiles, series_files
 from . import schema
 from .case import Case, User
+from .case_ids import used_case_ids
 from .problems import Problem
+from .profile import check_profile, duplicate_usernames
+from .quoting import shown
+from .window import WindowFormError, parse_window, window_problems
 from .yamlsource import YamlDocument, load_yaml, parse_yaml
 
 CASE_FILE = "case.yml"
@@ -35,6 +41,7 @@ class Library:
     cases: list[Case] = field(default_factory=list)
     users: dict[str, User] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    case_ids: dict[int, list[Path]] = field(default_factory=dict)  # id: -> case folders using it
     # Case folder name -> (the state of its files when loaded, the case): see load_library(track=True).
     loaded_from: dict[str, tuple[tuple, Case]] = field(default_factory=dict, repr=False)
     # The image files each checked series path holds, as found by the checks (the build reuses them).
@@ -56,37 +63,42 @@ def find_root(start: Path) -> Path:
     return start
 
 
-def load_library(root: Path, only: Iterable[Path] | None = None, cache_dir: Path | None = None,
-                 previous: Library | None = None, track: bool = False) -> Library:
+def load_library(root: Path, only: Iterable[Path] | None = None, *, cache_dir: Path | None = None,
+                 previous: Library | None = None, track: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> Library:
     """Read and check users/ and cases/. `only` limits case checks to some case folders;
+    `progress(done, total)` is called after each case (site_gen.progress shows it);
     `cache_dir` keeps parsed and schema-checked case files between runs.
 
     With `track`, the library remembers the state (size, times, inode) of every file each
     case was loaded from; given such a `previous` library, a case whose case.yml and images
-    are all in the same state, with the same contributors, is taken over as it is (what
-    `mkdocs serve` does after an edit, so only the edited case is read again)."""
+    are all in the same state, with the same contributors and case numbers, is taken over as
+    it is (what `mkdocs serve` does after an edit, so only the edited case is read again)."""
     root = root.resolve()
     library = Library(root=root)
     library.users = _load_users(root, library.problems)
     case_dirs = _case_folders(root, library.problems)
+    library.case_ids = used_case_ids(root)
     selected = set(p.resolve() for p in only) if only is not None else None
     store = JsonBundle(cache_dir / "library" / f"{_code_version()}.json") if cache_dir is not None else None
-    if previous is not None and (previous.root != root or set(previous.users) != set(library.users)):
+    if previous is not None and (previous.root != root or set(previous.users) != set(library.users)
+                                 or previous.case_ids != library.case_ids):
         previous = None
-    for folder in case_dirs:
-        if selected is not None and folder.resolve() not in selected:
-            continue
+    chosen = [f for f in case_dirs if selected is None or f.resolve() in selected]
+    for done, folder in enumerate(chosen, start=1):
         state = _file_state(folder / CASE_FILE) if track else None
         known = previous.loaded_from.get(folder.name) if previous is not None else None
         if known is not None and state is not None and known[0] == (state, *_series_states(folder, known[1])):
             library.cases.append(known[1])
             library.loaded_from[folder.name] = known
-            continue
-        case = _load_case(root, folder, library, store)
-        if case is not None:
-            library.cases.append(case)
-            if state is not None:
-                library.loaded_from[folder.name] = ((state, *_series_states(folder, case)), case)
+        else:
+            case = _load_case(root, folder, library, store)
+            if case is not None:
+                library.cases.append(case)
+                if state is not None:
+                    library.loaded_from[folder.name] = ((state, *_series_states(folder, case)), case)
+        if progress:
+            progress(done, len(chosen))
     if store is not None and store.path is not None:
         if store.added:
             remove_other_versions(store.path.parent, _code_version())
@@ -115,12 +127,12 @@ def _load_users(root: Path, problems: list[Problem]) -> dict[str, User]:
         found = schema.validate(doc, schema.USER_SCHEMA)
         if not found and doc.data["username"] != path.stem:
             found.append(doc.problem(("username",), f"the username must match the file name "
-                                     f"('{path.stem}')"))
-        from ..people.registry import check_profile  # keys and plain e-mail addresses
+                                     f"({shown(path.stem)})"))
         found.extend(check_profile(doc, path.read_text(encoding="utf-8")))
         problems.extend(found)
         if not found:
             users[path.stem] = User.from_data(doc.data)
+    problems.extend(duplicate_usernames(list(folder.glob("*.yml")), lambda p: _rel(root, p)))
     return users
 
 
@@ -133,6 +145,9 @@ def _case_folders(root: Path, problems: list[Problem]) -> list[Path]:
     result = []
     for case_dir in folders:
         rel = _rel(root, case_dir)
+        if case_dir.is_symlink():  # the guard and the build refuse it too (site_gen/fileset.py)
+            problems.append(Problem(rel, 0, 0, f"this case folder {LINKED_FOLDER}"))
+            continue
         if not (case_dir / CASE_FILE).is_file():
             problems.append(Problem(rel, 0, 0, f"this case folder has no {CASE_FILE}"))
             continue
@@ -141,7 +156,7 @@ def _case_folders(root: Path, problems: list[Problem]) -> list[Path]:
                                     "digits and hyphens (e.g. 'lung-abscess')"))
         key = case_dir.name.lower().replace("_", "-")
         if key in seen:
-            problems.append(Problem(rel, 0, 0, f"duplicate case name: '{_rel(root, seen[key])}' "
+            problems.append(Problem(rel, 0, 0, f"duplicate case name: {shown(_rel(root, seen[key]))} "
                                     "already uses it; choose another folder name"))
             continue
         seen[key] = case_dir
@@ -151,9 +166,10 @@ def _case_folders(root: Path, problems: list[Problem]) -> list[Path]:
 
 @lru_cache(maxsize=1)
 def _code_version() -> str:
-    """This package's reading and checking code and the schemas: cached results die with them."""
+    """The reading and checking code (this package, the guard's allow comments) and the schemas:
+    cached results die with them."""
     package = Path(__file__).resolve().parents[1]
-    return files_fingerprint([package / "model", package / "data"])[:16]
+    return files_fingerprint([package / "model", package / "data", package / "phi"])[:16]
 
 
 class _LazyDocument:
@@ -168,21 +184,25 @@ class _LazyDocument:
         return self._doc.problem(location, message, key=key)
 
 
-def _parse_case_file(path: Path, rel: str, raw: bytes) -> tuple[YamlDocument, list[Problem]]:
+def _read_case_file(path: Path, rel: str, raw: bytes | None = None
+                    ) -> tuple[YamlDocument, list[Problem], list[Problem]]:
+    """The document, its allow-comment problems, and its problems of form (YAML, schema, windows)."""
     try:
-        doc = parse_yaml(raw.decode("utf-8"), rel)
+        doc = parse_yaml(raw.decode("utf-8"), rel) if raw is not None else load_yaml(path, rel)
     except UnicodeDecodeError:
         doc = load_yaml(path, rel)  # reports the line of the first byte that is not UTF-8
+    pragmas = pragma_problems(path, doc.path)
     if doc.problems:
-        return doc, list(doc.problems)
-    return doc, schema.validate(doc, schema.CASE_SCHEMA)
+        return doc, pragmas, list(doc.problems)
+    found = schema.validate(doc, schema.CASE_SCHEMA)
+    found += [] if found else _check_window_forms(doc)
+    return doc, pragmas, found
 
 
 def _load_case(root: Path, folder: Path, library: Library, store: JsonBundle | None = None) -> Case | None:
     path, rel = folder / CASE_FILE, _rel(root, folder / CASE_FILE)
     if store is None:
-        doc = load_yaml(path, rel)
-        found = list(doc.problems) or schema.validate(doc, schema.CASE_SCHEMA)
+        doc, pragmas, found = _read_case_file(path, rel)
         data, where = doc.data, doc
     else:
         try:
@@ -193,12 +213,14 @@ def _load_case(root: Path, folder: Path, library: Library, store: JsonBundle | N
         key = digest(rel, raw)
         entry = store.get(key)
         if entry is not None:
-            data, found = entry["data"], [Problem(**p) for p in entry["problems"]]
-            where = _LazyDocument(path, rel)
+            data, where = entry["data"], _LazyDocument(path, rel)
+            pragmas = [Problem(**p) for p in entry["pragmas"]]
+            found = [Problem(**p) for p in entry["problems"]]
         else:
-            doc, found = _parse_case_file(path, rel, raw)
+            doc, pragmas, found = _read_case_file(path, rel, raw)
             data, where = doc.data, doc
-            _remember(store, key, data, found)
+            _remember(store, key, data, pragmas, found)
+    library.problems.extend(pragmas)
     library.problems.extend(found)
     if found:
         return None
@@ -208,31 +230,77 @@ def _load_case(root: Path, folder: Path, library: Library, store: JsonBundle | N
     return None if found else case
 
 
-def _remember(store: JsonBundle, key: str, data, problems: list[Problem]) -> None:
+def _remember(store: JsonBundle, key: str, data, pragmas: list[Problem], problems: list[Problem]) -> None:
     """Keep a parse result only if JSON gives back exactly the same data (no dates, no tuples)."""
     try:
         text = json.dumps(data)
     except (TypeError, ValueError):
         return
     if json.loads(text) == data:
-        store.put(key, {"data": data, "problems": [asdict(p) for p in problems]})
+        store.put(key, {"data": data, "pragmas": [asdict(p) for p in pragmas],
+                        "problems": [asdict(p) for p in problems]})
+
+
+def pragma_problems(path: Path, rel: str) -> list[Problem]:
+    """Allow comments (`# phi: allow NAME: reason`) that are malformed or excuse nothing, with
+    where they go; the site never shows them (site_gen.phi.allow.strip_pragmas)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    if "phi" not in text.lower():
+        return []
+    from ..phi.textfile import pragma_scopes
+    problems = []
+    for note in pragma_scopes(text, rel, kind="yaml")[1]:
+        where, _, message = note[len(rel) + 1:].partition(": ")
+        line, _, column = where.partition(":")
+        if line.isdigit() and column.isdigit():
+            problems.append(Problem(rel, int(line), int(column), f"{message} (an allow comment goes at the end "
+                                    "of the line it excuses, in a value that ends on that line)"))
+    return problems
 
 
 def _check_case(case: Case, doc: YamlDocument | _LazyDocument, library: Library) -> list[Problem]:
     problems = []
+    others = [f for f in library.case_ids.get(case.case_id, []) if f.resolve() != case.folder.resolve()]
+    if case.case_id is not None and others:
+        free = max(library.case_ids) + 1
+        problems.append(doc.problem(("id",), f"case number {case.case_id} is also used by "
+                                    f"'{_rel(library.root, others[0])}'; every case needs its own number "
+                                    f"(the next free one is {free})"))
     age = case.age
     if isinstance(age, int) and age >= 18 and age % 5:
         problems.append(doc.problem(("patient", "age"), "round adult ages to the nearest 5 years "
                                     "(for example 45, not 47) so the patient cannot be singled out"))
     for index, author in enumerate(case.authors):
         if author not in library.users:
-            problems.append(doc.problem(("authors", index), f"author '{author}' has no profile in users/ "
-                                        f"(add users/{author}.yml)"))
+            name = shown(author, known=library.users)
+            problems.append(doc.problem(("authors", index), f"author {name} has no profile in users/ (add "
+                                        f"users/{author + '.yml' if name.startswith(chr(39)) else '<username>.yml'})"))
     for s_index, study in enumerate(case.studies):
         for r_index, series in enumerate(study.series):
             where = ("studies", s_index, "series", r_index)
-            problems.extend(_check_series_path(case.folder, series.path, series.key_images, doc, where,
-                                               library.series))
+            found = _check_series_path(case.folder, series.path, series.key_images, doc, where, library.series)
+            if not found and series.window is not None:
+                files = library.series.get(case.folder / series.path) or series_files(case.folder / series.path)
+                reasons = window_problems(*series.window, study.modality, files.kind if files else "",
+                                          files.files if files else ())
+                found = [doc.problem(where + ("window",), reason) for reason in reasons]
+            problems.extend(found)
+    return problems
+
+
+def _check_window_forms(doc: YamlDocument) -> list[Problem]:
+    """Windows written in a form the schema lets through but that cannot be read."""
+    problems = []
+    for s_index, study in enumerate(doc.data.get("studies") or []):
+        for r_index, series in enumerate(study.get("series") or []):
+            if "window" in series:
+                try:
+                    parse_window(series["window"])
+                except WindowFormError as problem:
+                    problems.append(doc.problem(("studies", s_index, "series", r_index, "window"), str(problem)))
     return problems
 
 
@@ -244,23 +312,21 @@ def _check_series_path(folder: Path, written: str, key_images: list[int], doc: Y
     if ".." in Path(written.replace("\\", "/")).parts:
         return [doc.problem(at, "image paths may not use '..': keep the images inside the case folder")]
     target = folder / written
-    if _through_link(folder, written) and not _inside(os.path.realpath(target), os.path.realpath(folder)):
-        return [doc.problem(at, "this image path leads outside the case folder (through a symbolic link); "
-                            "copy the images into the case folder instead")]
-    if not target.exists():
-        return [doc.problem(at, f"image path '{written}' does not exist in the case folder")]
-    if target.is_dir():
-        leaving = _link_leaving(str(target), folder)
-        if leaving is not None:
-            return [doc.problem(at, f"'{leaving}' in this image folder is a link leading outside "
-                                "the case folder; copy the file instead")]
+    if not target.exists() and not target.is_symlink():
+        return [doc.problem(at, _missing_path(folder, written))]
+    # The same walk as the guard's: links leaving the case folder, linked folders, pipes refused.
+    repository = folder.parent.parent
+    for entry in walk([target], repository):
+        if entry.problem:
+            name = entry.rel[len(_rel(repository, folder)) + 1:] or entry.rel
+            return [doc.problem(at, f"{shown(name)} {entry.problem}")]
     found = series_files(target)
     if found is None:
-        return [doc.problem(at, f"'{written}' holds no DICOM, PNG or JPEG images")]
+        return [doc.problem(at, f"{shown(written)} holds no DICOM, PNG or JPEG images")]
     if found_series is not None:
         found_series[target] = found
     if found.kind == "mixed":
-        return [doc.problem(at, f"'{written}' mixes DICOM files and PNG/JPEG images; "
+        return [doc.problem(at, f"{shown(written)} mixes DICOM files and PNG/JPEG images; "
                             "put each series in its own folder")]
     if key_images:
         count = len(found.files)
@@ -274,34 +340,18 @@ def _check_series_path(folder: Path, written: str, key_images: list[int], doc: Y
     return []
 
 
-def _inside(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
-
-
-def _through_link(folder: Path, written: str) -> bool:
-    """Whether the path written in the case passes through a symbolic link below the case
-    folder (only then can it lead elsewhere; one lstat per component, not per parent)."""
-    current = str(folder)
-    for part in Path(written.replace("\\", "/")).parts:
-        current = os.path.join(current, part)
-        if os.path.islink(current):
-            return True
-    return False
-
-
-def _link_leaving(top: str, folder: Path) -> str | None:
-    """Name of a symbolic link under `top` that leads outside the case folder, if any
-    (links are not followed into; os.scandir tells links apart without extra calls)."""
-    pending = [top]
-    while pending:
-        with os.scandir(pending.pop()) as entries:
-            for entry in entries:
-                if entry.is_symlink():
-                    if not _inside(os.path.realpath(entry.path), os.path.realpath(folder)):
-                        return entry.name
-                elif entry.is_dir():
-                    pending.append(entry.path)
-    return None
+def _missing_path(folder: Path, written: str) -> str:
+    """'does not exist', with the case's own folders and images to choose from."""
+    present = sorted(p.name for p in folder.iterdir()
+                     if not p.name.startswith(".") and p.name != CASE_FILE) if folder.is_dir() else []
+    near = difflib.get_close_matches(written.strip("/").lower(), [p.lower() for p in present], n=1, cutoff=0.6)
+    message = f"image path {shown(written)} does not exist in the case folder"
+    if near:
+        return message + f"; did you mean {shown(present[[p.lower() for p in present].index(near[0])])}?"
+    if present:
+        listed = ", ".join(shown(name) for name in present[:10]) + (", ..." if len(present) > 10 else "")
+        return message + f"; the case folder holds: {listed}"
+    return message + "; the case folder holds no images yet (add them with site-gen import-dicom)"
 
 
 def _file_state(path: Path) -> tuple | None:

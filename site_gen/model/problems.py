@@ -12,9 +12,11 @@ class Problem:
     message: str = ""
 
     def __str__(self) -> str:
+        from ..phi.finding import printable  # a file name cannot start a line of its own
+        path = printable(self.path)
         if self.line:
-            return f"{self.path}:{self.line}:{self.column or 1}: {self.message}"
-        return f"{self.path}: {self.message}"
+            return f"{path}:{self.line}:{self.column or 1}: {self.message}"
+        return f"{path}: {self.message}"
 
 
 class ProblemsFound(Exception):

@@ -14,52 +14,14 @@ from pathlib import Path
 import pyrage
 from pyrage import ssh, x25519
 
-ARMOR_BEGIN = "-----BEGIN AGE ENCRYPTED FILE-----"
-ARMOR_END = "-----END AGE ENCRYPTED FILE-----"
+# The profile's key and armor formats are part of the model (site_gen.model.profile).
+from ..model.profile import (ARMOR_BEGIN, ARMOR_END, SSH_TYPES, KeyProblem, Recipient,  # noqa: F401
+                             normalise_recipient, parse_recipient)
+
 EDITORS_RECIPIENTS = Path("users") / "editors.recipients"
-SSH_TYPES = ("ssh-ed25519", "ssh-rsa")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-
-class KeyProblem(Exception):
-    """A key, identity or message that cannot be used; the message says why in plain words."""
-
-
-Recipient = x25519.Recipient | ssh.Recipient
 Identity = x25519.Identity | ssh.Identity
-
-
-def normalise_recipient(text: str) -> str:
-    """'ssh-ed25519 AAAA... alex@laptop' -> 'ssh-ed25519 AAAA...': the comment often holds an
-    e-mail address, which must not reach the repository."""
-    parts = text.strip().split()
-    if not parts:
-        raise KeyProblem("the key is empty")
-    if parts[0] in SSH_TYPES:
-        if len(parts) < 2:
-            raise KeyProblem(f"the {parts[0]} key has no key data after its type")
-        return f"{parts[0]} {parts[1]}"
-    if parts[0].startswith("ssh-") or parts[0].startswith("ecdsa-") or parts[0].startswith("sk-"):
-        raise KeyProblem(f"'{parts[0]}' SSH keys cannot be used with age: use an ssh-ed25519 or "
-                         "ssh-rsa key, or an age key (age1...)")
-    if len(parts) != 1:
-        raise KeyProblem("this does not look like a public key (expected 'age1...' or 'ssh-ed25519 AAAA...')")
-    return parts[0]
-
-
-def parse_recipient(text: str) -> Recipient:
-    value = normalise_recipient(text)
-    try:
-        if value.startswith("age1"):
-            return x25519.Recipient.from_str(value)
-        if value.split()[0] in SSH_TYPES:
-            return ssh.Recipient.from_str(value)
-    except pyrage.RecipientError as error:
-        raise KeyProblem(f"this public key cannot be read ({error})") from None
-    if value.startswith("AGE-SECRET-KEY-"):
-        raise KeyProblem("this is a private age key, not a public one: never share it; give the "
-                         "'age1...' public key instead (age-keygen -y FILE prints it)")
-    raise KeyProblem("this does not look like a public key (expected 'age1...' or 'ssh-ed25519 AAAA...')")
 
 
 def read_recipients_file(path: Path) -> list[str]:

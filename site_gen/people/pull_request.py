@@ -4,11 +4,14 @@
   status, strikes); anything else under users/ or moderation/ needs an editor: the author is
   an editor, or an editor other than the author approved.
 * A suspended member (status at the base of the pull request) may not add or change cases.
-* .github/CODEOWNERS matches users/ and cases/.
+* .github/CODEOWNERS matches the editors in users/ when the pull request changes them;
+  each changed case is routed to its section editors (site_gen.people.codeowners).
+* The files themselves: no links, caches or generated files, capitals that collide, allow-file
+  entries from non-editors (site_gen/people/pull_request_files.py).
 
 The author and approvers come from the CI environment (SITE_GEN_PR_AUTHOR, else GITHUB_ACTOR;
 SITE_GEN_PR_APPROVERS, comma- or space-separated); the changed files from
-`git diff --name-status --no-renames BASE...HEAD`.
+`git diff --raw -z --no-renames BASE...HEAD` (a rename is a deletion and an addition).
 """
 from __future__ import annotations
 
@@ -20,18 +23,15 @@ from pathlib import Path
 import yaml
 
 from ..model.library import load_library
+from ..model.yamlsource import safe_load_limited
+from ..phi.finding import printable
 from . import codeowners, gitutil
+from .pull_request_files import changed_files, check_files
 from .registry import EDITORIAL_FIELDS
 
 AUTHOR_VARIABLES = ("SITE_GEN_PR_AUTHOR", "GITHUB_ACTOR")
 APPROVERS_VARIABLE = "SITE_GEN_PR_APPROVERS"
 _PROFILE = re.compile(r"^users/([^/]+)\.yml$")
-
-
-@dataclass
-class Change:
-    status: str       # A, M, D, T...
-    path: str
 
 
 @dataclass
@@ -54,22 +54,12 @@ def approvers_from_environment(env: dict[str, str] | None = None) -> list[str]:
     return [name for name in re.split(r"[\s,]+", env.get(APPROVERS_VARIABLE, "")) if name]
 
 
-def changed_files(root: Path, base: str) -> list[Change]:
-    out = gitutil.git(root, "diff", "--name-status", "--no-renames", f"{base}...HEAD")
-    changes = []
-    for line in out.splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 2:
-            changes.append(Change(parts[0][:1], parts[-1]))
-    return changes
-
-
 def _profile_at(root: Path, rev: str, path: str) -> dict:
     text = gitutil.show(root, rev, path)
     if text is None:
         return {}
     try:
-        data = yaml.safe_load(text)
+        data = safe_load_limited(text)
     except yaml.YAMLError:
         return {}
     return data if isinstance(data, dict) else {}
@@ -101,6 +91,8 @@ def check_pull_request(root: Path, base: str, author: str, approvers: list[str])
     editor_ok = author_is_editor or bool(approving_editors)
     if approving_editors:
         report.notes.append(f"approved by editor(s): {', '.join('@' + e for e in approving_editors)}")
+    report.problems.extend(check_files(root, changes, author_is_editor=author_is_editor, editor_ok=editor_ok,
+                                       shown=printable))
 
     for change in changes:
         match = _PROFILE.match(change.path)
@@ -112,31 +104,21 @@ def check_pull_request(root: Path, base: str, author: str, approvers: list[str])
                 report.problems.append(
                     f"{change.path}: you changed {', '.join(altered)} in your own profile; these are kept by the "
                     "editors, so an editor must approve this pull request")
-        elif (change.path.startswith(("users/", "moderation/"))) and not editor_ok:
+        elif change.path.lower().startswith(("users/", "moderation/")) and not editor_ok:
             who = f"@{match.group(1)}'s profile" if match else "an editorial file"
-            report.problems.append(f"{change.path}: this is {who}; members may change only their own profile "
+            report.problems.append(f"{printable(change.path)}: this is {who}; members may change only their own profile "
                                    f"(users/{author}.yml) unless an editor approves the pull request")
 
     if base_author.get("status") == "suspended":
-        touched = sorted({c.path.split("/")[1] for c in changes
-                          if c.path.startswith("cases/") and c.status != "D" and c.path.count("/") >= 2})
+        touched = sorted({"/".join(c.path.split("/")[:2]) for c in changes
+                          if c.path.lower().startswith("cases/") and c.status != "D" and c.path.count("/") >= 1})
         if touched:
             report.problems.append(f"@{author} is suspended after repeated patient-information takedowns and "
-                                   f"may not add or change cases ({', '.join('cases/' + t for t in touched)}); "
+                                   f"may not add or change cases ({', '.join(printable(t) for t in touched)}); "
                                    "contact the editors")
 
     library = load_library(root)
-    try:
-        expected = codeowners.generate(library)
-        if not codeowners.is_current(root, expected):
-            report.problems.append(f"{codeowners.CODEOWNERS.as_posix()} is out of date: run 'site-gen codeowners' "
-                                   "and commit the result")
-    except codeowners.NoEditors as problem:
-        report.problems.append(str(problem))
-    for slug in sorted({c.path.split("/")[1] for c in changes if c.path.startswith("cases/") and c.path.count("/") >= 2}):
-        case = library.case(slug)
-        if case is not None:
-            routed = codeowners.editors_for_systems(library, case.systems)
-            report.notes.append(f"review cases/{slug} ({', '.join(case.systems)}): "
-                                f"{' '.join('@' + e for e in routed)}")
+    problems, notes = codeowners.check_pull_request(root, library, [c.path for c in changes], author)
+    report.problems.extend(problems)
+    report.notes.extend(notes)
     return report

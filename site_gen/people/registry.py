@@ -1,8 +1,7 @@
 """The member registry: users/<username>.yml files, written and edited without losing comments.
 
-Profiles are loaded and validated by site_gen.model.library (JSON Schema, positions); the
-checks here are the ones a schema cannot make: a key that really is a key, and no e-mail
-address in plain text anywhere in a profile, comments included.
+Profiles are loaded and validated by site_gen.model.library (JSON Schema, positions) and
+site_gen.model.profile (a key that really is a key, no e-mail address in plain text).
 """
 from __future__ import annotations
 
@@ -13,16 +12,14 @@ from typing import Any
 import yaml
 
 from ..model.case import User
-from ..model.problems import Problem
-from ..model.yamlsource import YamlDocument
-from . import crypto
+# The profile checks live in the model; re-exported for the people room's callers.
+from ..model.profile import check_profile, duplicate_usernames, username_key  # noqa: F401
 
 USERS_DIR = "users"
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../site_gen/data/user.schema.json"
-# An e-mail address anywhere in text (also used to check the built site).
-EMAIL_IN_TEXT = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b")
 FIELD_ORDER = ("username", "first_name", "surname", "title", "position", "country", "city",
-               "institution", "public", "key", "contact", "newsletter", "email",
+               "institution", "public", "key", "contact", "contact_via", "contact_copy_editors",
+               "newsletter", "email",
                "role", "systems", "status", "strikes")
 # Kept by the editors: a member may not change them in their own profile.
 EDITORIAL_FIELDS = ("role", "systems", "status", "strikes")
@@ -32,28 +29,15 @@ def profile_path(root: Path, username: str) -> Path:
     return root / USERS_DIR / f"{username}.yml"
 
 
-def check_profile(doc: YamlDocument, text: str) -> list[Problem]:
-    """Checks beyond the schema: a readable key and no plain e-mail address in the file."""
-    problems = []
-    in_armor = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        if crypto.ARMOR_BEGIN in line:
-            in_armor = True
-        if not in_armor:
-            found = EMAIL_IN_TEXT.search(line)
-            if found:
-                problems.append(Problem(doc.path, number, found.start() + 1,
-                                        "this looks like an e-mail address in plain text: addresses are kept "
-                                        "only encrypted (site-gen users add or users email writes them); remove it"))
-        if crypto.ARMOR_END in line:
-            in_armor = False
-    key = doc.data.get("key") if isinstance(doc.data, dict) else None
-    if isinstance(key, str):
-        try:
-            crypto.parse_recipient(key)
-        except crypto.KeyProblem as problem:
-            problems.append(doc.problem(("key",), f"'key' cannot be used: {problem}"))
-    return problems
+def same_username(root: Path, username: str) -> str | None:
+    """The existing profile's username that equals `username` regardless of case, if any."""
+    folder = root / USERS_DIR
+    wanted = username_key(username)
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        if username_key(path.stem) == wanted:
+            return path.stem
+    return None
+
 
 
 def _scalar(value: Any) -> str:
@@ -108,6 +92,7 @@ def user_as_data(user: User) -> dict[str, Any]:
     return {"username": user.username, "first_name": user.first_name, "surname": user.surname,
             "title": user.title, "position": user.position, "country": user.country,
             "city": user.city, "institution": user.institution, "public": user.public,
-            "key": user.key, "contact": user.contact, "newsletter": user.newsletter,
+            "key": user.key, "contact": user.contact, "contact_via": user.contact_via,
+            "contact_copy_editors": user.contact_copy_editors, "newsletter": user.newsletter,
             "role": user.role, "systems": user.systems, "status": user.status,
             "strikes": [{"case": s.case, "reason": s.reason, "date": s.date} for s in user.strikes]}

@@ -3,7 +3,7 @@
     plugins:
       - case-library:
           privacy_contact: https://...          # footer link; a web address, never an e-mail address
-          contact_url: https://.../new?title=Message+for+@{username}
+          contact_url: https://.../issues/new?title={title}&body={body}   # sealed messages; default from repository_url
           report_url: https://.../new?case={case}
           repository_url: https://github.com/ORG/REPO
           suspend_after_phi_strikes: 2
@@ -44,14 +44,23 @@ _TolerantLoader.add_multi_constructor("!", _unknown_tag)
 _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _unknown_tag)
 
 
-def plugin_options(root: Path) -> dict:
+def mkdocs_config(root: Path) -> dict:
+    """mkdocs.yml as data ({} when missing or unreadable)."""
     path = root / "mkdocs.yml"
     if not path.is_file():
         return {}
+    from ..model.yamlsource import compose_limited
     try:
-        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
-    except yaml.YAMLError:
+        text = path.read_text(encoding="utf-8")
+        compose_limited(text)  # refuses alias bombs and nesting that would crash the reader below
+        config = yaml.load(text, Loader=_TolerantLoader) or {}
+    except (yaml.YAMLError, OSError, UnicodeDecodeError, RecursionError):
         return {}
+    return config if isinstance(config, dict) else {}
+
+
+def plugin_options(root: Path) -> dict:
+    config = mkdocs_config(root)
     for entry in config.get("plugins") or []:
         if isinstance(entry, dict) and "case-library" in entry:
             return entry["case-library"] or {}

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import hmac
+import secrets
+import unicodedata
 from dataclasses import dataclass, field
 
 
@@ -47,6 +50,8 @@ class Span:
     category: Category
     detector: str
     score: float = 1.0
+    # Why it fired, in a few words that never quote the value ("title before a listed surname").
+    why: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -65,8 +70,15 @@ class Finding:
     column: int | None = None
     box: tuple[int, int, int, int] | None = None  # (left, top, width, height) in pixels
     frame: int | None = None
-    # Hash of the raw value, so allow-lists can name a finding without storing the value.
+    # Keyed hash of the raw value (see value_hash): comparable within one run only.
     value_hash: str = field(default="", compare=False)
+    # End of the identifier in a text file: the position just after its last character.
+    end_line: int | None = field(default=None, compare=False)
+    end_column: int | None = field(default=None, compare=False)
+    # Hash of the finding's surroundings with every identifier on its line blanked (text files):
+    # keeps a code-scanning fingerprint stable when lines move, and says nothing about the value.
+    context: str = field(default="", compare=False)
+    why: str = field(default="", compare=False)  # the detector's short reason (Span.why)
 
     def location(self) -> str:
         loc = self.path
@@ -79,5 +91,26 @@ class Finding:
         return loc
 
 
+# A fresh key in every process, never written anywhere: a value hash cannot be matched by hashing
+# candidate names or dates, and means nothing outside the run that made it.
+_RUN_KEY = secrets.token_bytes(32)
+
+
 def value_hash(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return hmac.new(_RUN_KEY, value.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:16]
+
+
+MAX_SHOWN_PATH = 300
+
+
+def printable(text: str) -> str:
+    """`text` with control, format (bidi) and line-separator characters escaped, and cut to a
+    readable length: a file name can neither start a new report line nor hide its end."""
+    out = []
+    for char in text:
+        if char == "\\" or unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"):
+            out.append("\\\\" if char == "\\" else f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    shown = "".join(out)
+    return shown if len(shown) <= MAX_SHOWN_PATH else shown[:MAX_SHOWN_PATH - 20] + "…" + shown[-19:]

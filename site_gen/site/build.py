@@ -33,6 +33,7 @@ from typing import Callable
 
 import yaml
 
+from ..cache import cache_dir as trusted_cache
 from ..jsonstore import JsonBundle, digest, files_fingerprint, remove_other_versions
 from ..media.convert import DEFAULT_RENDITION, ConversionError, ConvertedSeries, Rendition, convert_renditions
 from ..media.discover import SeriesFiles, series_files
@@ -365,7 +366,7 @@ def generate_site(root: Path, cache_dir: Path | None = None, *, use_directory_ur
     `mkdocs serve` rebuilds); pages are written to the cache folder unless `save_pages` is
     False (the caller then calls `state.memo.save()` when done, e.g. when `mkdocs serve` stops)."""
     root = root.resolve()
-    cache_dir = (cache_dir or root / ".cache" / "site-gen").resolve()
+    cache_dir = trusted_cache(root, cache_dir).resolve()
     timings = timings or BuildTimings()
     started = time.perf_counter()
     state = state or Incremental(PageMemo(cache_dir))

@@ -8,15 +8,17 @@ from mkdocs.config import config_options as c
 class CaseLibraryConfig(base.Config):
     # Repository root holding cases/ and users/; default: the folder of mkdocs.yml.
     root = c.Optional(c.Type(str))
-    # Converted images are kept here between builds, keyed by content hash.
-    cache_dir = c.Type(str, default=".cache/site-gen")
+    # Converted images are kept here between builds, keyed by content hash; default:
+    # $SITE_GEN_CACHE, else ~/.cache/site-gen.  Never inside the repository (site_gen/cache.py).
+    cache_dir = c.Type(str, default="")
     # Show every case as a quiz (diagnosis hidden until revealed), not only those with quiz: true.
     quiz_all = c.Type(bool, default=False)
     # People and privacy (see site_gen/people/ and docs/privacy.md).
     # Footer "Privacy contact": a web address (contact form, private report page); never an
     # e-mail address, because the build fails when the site contains one.
     privacy_contact = c.Type(str, default="")
-    # Relay for "Contact" links, with {username}; default: a pre-filled issue in repository_url.
+    # Where sealed Contact messages are posted: a new-issue form with {title} and {body} (and
+    # {username}); default: repository_url + /issues/new?title={title}&body={body}.
     contact_url = c.Type(str, default="")
     # Private channel for "Report patient information", with {case}; default: privacy_contact.
     report_url = c.Type(str, default="")

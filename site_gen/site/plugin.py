@@ -24,8 +24,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
+from ..cache import cache_dir as trusted_cache
 from ..jsonstore import digest, files_fingerprint
 from ..model.problems import ProblemsFound
+from ..phi.allow import strip_pragmas
 from ..people.settings import Settings
 from .build import BuildTimings, Incremental, generate_site
 from .config import CaseLibraryConfig
@@ -34,7 +36,16 @@ from .output import Placement, Stash, place_media, scan_changed_files, top_names
 
 log = logging.getLogger("mkdocs.plugins.case-library")
 ASSET_DIR = "assets/case-library"
-ASSETS = ("stack.js", "finder.js", "site.js", "case-library.css")
+ASSETS = ("stack.js", "finder.js", "site.js", "case-library.css", "contact.js", "contact.css", "theme.js",
+          "palette.js")
+# The site runs only its own script files: no inline script, no eval, nothing from elsewhere
+# (Material's inline scripts are replaced by theme.js and palette.js; templates/theme/).
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; "
+                           "media-src 'self'; base-uri 'self'; form-action 'self'; object-src 'none'")
+THEME_TEMPLATES = {"main.html": "main.html", "partials/javascripts/base.html": "javascripts-base.html",
+                   "partials/javascripts/palette.html": "javascripts-palette.html",
+                   "partials/javascripts/content.html": "javascripts-content.html"}
 SEARCH_INDEX = "search/search_index.json"
 SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
 
@@ -51,14 +62,17 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
         self.bytecode = MemoryBytecodeCache()
         self.placement: Placement | None = None
         self.page_urls: list[str] = []
+        self.cache_dir: Path | None = None
 
     def _root(self, config) -> Path:
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         return (base / self.config.root).resolve() if self.config.root else base.resolve()
 
     def _cache_dir(self, config) -> Path:
-        cache_dir = Path(self.config.cache_dir)
-        return (cache_dir if cache_dir.is_absolute() else self._root(config) / cache_dir).resolve()
+        """The cache folder, never inside the checkout (site_gen.cache); chosen once per build."""
+        if self.cache_dir is None:
+            self.cache_dir = trusted_cache(self._root(config), self.config.cache_dir or None).resolve()
+        return self.cache_dir
 
     def on_startup(self, *, command, dirty):
         """Defining this hook keeps the instance (and its memory of the last build) across rebuilds."""
@@ -108,8 +122,14 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
         privacy = files.get_file_from_path("privacy.md")
         env.globals["case_library_privacy_url"] = privacy.url if privacy else ""
         env.globals["case_library_privacy_contact"] = self.config.privacy_contact
-        partial = resources.files("site_gen.site").joinpath("templates", "footer-copyright.html").read_text("utf-8")
-        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({"partials/copyright.html": partial}), env.loader])
+        templates = resources.files("site_gen.site").joinpath("templates")
+        partial = templates.joinpath("footer-copyright.html").read_text("utf-8")
+        overrides = {"partials/copyright.html": partial}
+        # Content-Security-Policy (templates/theme/main.html) and Material's inline scripts as files.
+        env.globals["case_library_csp"] = CONTENT_SECURITY_POLICY
+        for name, source in THEME_TEMPLATES.items():
+            overrides[name] = templates.joinpath("theme", source).read_text("utf-8")
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader(overrides), env.loader])
         return env
 
     # -- generation --------------------------------------------------------------------------
@@ -117,6 +137,7 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
         """Generate the library, then keep last build's media (and, when serving, pages) aside
         before MkDocs empties the site folder."""
         started = time.perf_counter()
+        self.cache_dir = None  # the configuration may have changed (mkdocs serve reads it again)
         cache_dir = self._cache_dir(config)
         if self.state is None or not self.serving:
             self.state = Incremental(PageMemo(cache_dir), track=self.serving)
@@ -138,10 +159,11 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
             # every top-level entry: MkDocs then has nothing to clean, and unchanged pages come back
             keep |= {name for name in os.listdir(site_dir) if not name.startswith(".")}
         stash.keep(keep)
+        from ..progress import duration
         log.debug("case-library: generated in %.2f s %s", time.perf_counter() - started, timings.steps)
-        log.info("case-library: %d pages (%d rendered), %d series converted, %d from cache",
+        log.info("case-library: %d pages (%d rendered), %d series converted, %d from cache, in %s",
                  len(self.site.pages), timings.steps.get("pages_rendered", 0), self.site.converted,
-                 self.site.reused)
+                 self.site.reused, duration(time.perf_counter() - started))
 
     def _placement(self, cache_dir: Path, site_dir: Path) -> Placement:
         """One placement record per site folder, remembered in memory across serve rebuilds."""
@@ -192,6 +214,10 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
             self._add(files, File.generated(config, f"{ASSET_DIR}/{name}",
                                             content=assets.joinpath(name).read_bytes()))
         return files
+
+    def on_page_markdown(self, markdown: str, **kwargs) -> str:
+        """Allow comments (`<!-- phi: allow NAME: reason -->`) never reach the published pages."""
+        return strip_pragmas(markdown)
 
     @staticmethod
     def _add(files: Files, file: File) -> None:

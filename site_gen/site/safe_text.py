@@ -14,6 +14,8 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
+from ..phi.allow import strip_pragmas
+
 SAFE_SCHEMES = {"http", "https"}
 
 
@@ -44,6 +46,7 @@ def render(text: str | None) -> Markup:
     """Markdown to sanitised HTML (block level)."""
     if not text:
         return Markup("")
+    text = strip_pragmas(text)  # the model strips them already; a second line of defence
     md = getattr(_local, "md", None)
     if md is None:
         md = _local.md = _new_renderer()

@@ -196,7 +196,7 @@ def _dirty_source(path: Path, frames: int = 1) -> Path:
     ds.StudyDate = "20240102"
     ds.StudyTime = "101010"
     ds.AccessionNumber = "ACC42"
-    ds.InstitutionName = "General Hospital"
+    ds.InstitutionName = "Fenwick Infirmary"
     ds.ReferringPhysicianName = "Who^Doctor"
     ds.DeviceSerialNumber = "SN-1"
     ds.StudyDescription = "CT chest Jane Doe"
@@ -249,7 +249,7 @@ def test_clean_copy_drops_every_non_pixel_attribute(tmp_path):
     for keyword in ("PixelSpacing", "ImagePositionPatient", "RescaleIntercept", "WindowCenter", "Modality"):
         assert ds[keyword].value == original[keyword].value
     raw = target.read_bytes()
-    for secret in (b"Doe", b"123456", b"1970", b"2024", b"General", b"private", b"SN-1", b"ACC42"):
+    for secret in (b"Doe", b"123456", b"1970", b"2024", b"Fenwick", b"private", b"SN-1", b"ACC42"):
         assert secret not in raw
 
 

@@ -38,7 +38,7 @@ def test_cli_formats_exit_codes_and_masking(tmp_path):
 
 
 def test_cli_lists_suppressions_for_editors(tmp_path):
-    write(tmp_path / "cases/c1/case.yml", "a: Seen by John Smith  # phi: allow fictional quiz name\n")
+    write(tmp_path / "cases/c1/case.yml", "a: Seen by John Smith  # phi: allow NAME: fictional quiz name\n")
     result = run_cli("check-phi", "--list-allowed", cwd=tmp_path)
     assert result.returncode == 0
-    assert "cases/c1/case.yml:1: inline: fictional quiz name" in result.stdout
+    assert "cases/c1/case.yml:1: inline allow NAME: fictional quiz name" in result.stdout

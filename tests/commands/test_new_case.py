@@ -7,6 +7,7 @@ import sys
 import yaml
 
 from site_gen.cli import main
+from tests.conftest import CASE_YAML
 
 
 def run(capsys, *args):
@@ -58,3 +59,22 @@ def test_questions_when_interactive(repo, capsys, monkeypatch):
     data = yaml.safe_load((repo.root / "cases" / "pulmonary-embolism" / "case.yml").read_text())
     assert data["systems"] == ["chest", "vascular"] and data["patient"]["age"] == "90+"
     assert data["diagnosis"] == {"final": "Pulmonary embolism", "certainty": "probable"}
+
+
+def test_new_cases_get_the_next_free_case_number(repo, capsys):
+    repo.case("old", text=CASE_YAML.replace("title:", "id: 7\ntitle:", 1))
+    repo.case("unnumbered")
+    for title in ("Lung abscess", "Empyema"):
+        code, output = run(capsys, "--root", str(repo.root), "new-case", "--no-input", "--title", title,
+                           "--author", "adoe", "--system", "chest")
+        assert code == 0, output
+    assert yaml.safe_load((repo.root / "cases/lung-abscess/case.yml").read_text())["id"] == 8
+    assert yaml.safe_load((repo.root / "cases/empyema/case.yml").read_text())["id"] == 9
+
+
+def test_validate_names_the_number_a_case_without_one_should_take(repo, capsys):
+    repo.case("old", text=CASE_YAML.replace("title:", "id: 3\ntitle:", 1))
+    repo.case("unnumbered")
+    code, output = run(capsys, "--root", str(repo.root), "validate")
+    assert code == 0
+    assert "cases/unnumbered/case.yml: note: this case has no number yet; add a line 'id: 4'" in output

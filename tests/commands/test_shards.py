@@ -12,7 +12,8 @@ import textwrap
 import pytest
 
 from site_gen.bench.synthetic import write_ct_series
-from site_gen.shard import Shard, case_unit, parse_shard
+from site_gen.fileset import unit_of
+from site_gen.shard import Shard, parse_shard
 from tests.conftest import CASE_YAML, REPO_ROOT, RepoBuilder, git, git_env
 
 CT_CASE = CASE_YAML.replace("modality: CR", "modality: CT").replace("path: xr", "path: ct") \
@@ -40,8 +41,8 @@ def test_shard_argument_and_selection():
     assert all(len(o) == 1 for o in owners)  # every item in exactly one shard
     sizes = [sum(1 for o in owners if o == [s]) for s in range(1, 5)]
     assert min(sizes) > 25  # and the shards are of similar size
-    assert case_unit("cases/a/ct/0001.dcm") == case_unit("cases/a/case.yml") == "cases/a"
-    assert case_unit("collections/x.yml") == "collections/x.yml"
+    # the guard's shards are its units: a case folder (its files and names in one job), else a top folder
+    assert unit_of("cases/a/ct/0001.dcm") == unit_of("cases/a/case.yml") == "cases/a"
 
 
 @pytest.fixture

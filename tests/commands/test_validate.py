@@ -12,7 +12,7 @@ def test_validate_clean_repository(repo):
     repo.case()
     result = site_gen("validate", cwd=repo.root)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "All good: 1 case and 1 contributor profile checked." in result.stderr
+    assert "All good: 1 case and 1 contributor profile checked in " in result.stderr
 
 
 def test_validate_reports_every_problem_and_exits_1(repo):
@@ -23,7 +23,7 @@ def test_validate_reports_every_problem_and_exits_1(repo):
     lines = result.stdout.splitlines()
     assert lines == ["cases/one/case.yml:4:10: 'systems' should be a list, not text",
                      "cases/two/case.yml:3:11: author 'ghost' has no profile in users/ (add users/ghost.yml)"]
-    assert "2 problems found." in result.stderr
+    assert "2 problems found in " in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -26,7 +26,7 @@ PHI = {
     "StudyID": "S4711",
     "SeriesDate": "20240105",
     "AccessionNumber": "A99887766",
-    "InstitutionName": "St Elsewhere General Hospital",
+    "InstitutionName": "St Elsewhere Infirmary",
     "ReferringPhysicianName": "HOUSE^GREGORY",
     "OperatorsName": "CAMERON^ALLISON",
     "StationName": "CTSCAN07",

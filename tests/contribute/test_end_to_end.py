@@ -53,8 +53,11 @@ def test_contributor_flow_from_dicom_folder_to_review(hooked_repo, export, tmp_p
     text = report.read_text()
     assert text.startswith("<!-- site-gen-review -->")
     assert "| `cases/solitary-pulmonary-nodule` | added | ✅ OK | ✅ none found |" in text
-    with Image.open(sheet) as image:
-        assert image.width >= 7 * 160 and image.height > 160  # 7 tiles: 6 CT slices + the capture
+    sheets = sorted(tmp_path.glob("sheet-*.png"))  # one per series: the CT and the capture
+    assert [p.name for p in sheets] == ["sheet-01-solitary-pulmonary-nodule-ct-axial.png",
+                                        "sheet-02-solitary-pulmonary-nodule-ot-images.png"]
+    with Image.open(sheets[0]) as image:
+        assert image.width >= 2 * 384 and image.height > 3 * 384  # 6 CT slices, 2 a row, 384 px tiles
 
     # 4. The export was never touched.
     assert snapshot(export) == before

@@ -40,7 +40,7 @@ def test_unknown_vocabulary_value_suggests(repo):
     repo.case(text=CASE_YAML.replace("systems: [chest, trauma]", "systems: [chets]"))
     problems, _ = problems_of(repo)
     assert len(problems) == 1
-    assert problems[0].startswith("cases/pneumothorax/case.yml:4:11: system 1 is not one of")
+    assert problems[0].startswith("cases/pneumothorax/case.yml:4:11: 'chets' is not an allowed value for system 1")
     assert "did you mean 'chest'?" in problems[0]
 
 
@@ -78,7 +78,8 @@ def test_unknown_author(repo):
 def test_missing_images(repo):
     repo.case(images={})
     problems, _ = problems_of(repo)
-    assert problems == ["cases/pneumothorax/case.yml:16:15: image path 'xr' does not exist in the case folder"]
+    assert problems == ["cases/pneumothorax/case.yml:16:15: image path 'xr' does not exist in the case folder; "
+                        "the case folder holds no images yet (add them with site-gen import-dicom)"]
 
 
 def test_folder_without_images(repo):
@@ -106,7 +107,7 @@ def test_symlink_leading_out_is_refused(repo, tmp_path):
     repo.case(images={})
     os.symlink(outside, repo.root / "cases/pneumothorax/xr")
     problems, _ = problems_of(repo)
-    assert len(problems) == 1 and "leads outside the case folder" in problems[0]
+    assert len(problems) == 1 and "'xr' is a symbolic link to a folder" in problems[0]
 
 
 def test_symlinked_file_inside_folder_leading_out_is_refused(repo, tmp_path):
@@ -151,7 +152,7 @@ def test_user_profile_errors(repo):
     (repo.root / "users" / "bkhan.yml").write_text("username: bkhan\nfirst_name: B\nposition: chief\n")
     problems, library = problems_of(repo)
     assert "users/bkhan.yml:1:1: 'surname' is missing" in " ".join(problems)
-    assert any(p.startswith("users/bkhan.yml:3:11: 'position' is not one of the allowed values") for p in problems)
+    assert any(p.startswith("users/bkhan.yml:3:11: 'chief' is not an allowed value for 'position'") for p in problems)
     assert "bkhan" not in library.users
 
 
@@ -159,3 +160,20 @@ def test_user_name_must_match_file(repo):
     (repo.root / "users" / "bkhan.yml").write_text((repo.root / "users/adoe.yml").read_text())
     problems, _ = problems_of(repo)
     assert problems == ["users/bkhan.yml:1:11: the username must match the file name ('bkhan')"]
+
+
+def test_a_case_number_used_twice_is_refused_in_both_cases(repo):
+    repo.case("first", text=CASE_YAML.replace("title:", "id: 12\ntitle:", 1))
+    repo.case("second", text=CASE_YAML.replace("title:", "id: 12\ntitle:", 1))
+    repo.case("third", text=CASE_YAML.replace("title:", "id: 30\ntitle:", 1))
+    found, _ = problems_of(repo)
+    assert "cases/first/case.yml:2:5: case number 12 is also used by 'cases/second'; every case needs its own " \
+           "number (the next free one is 31)" in found
+    assert any(p.startswith("cases/second/case.yml:2:5: case number 12 is also used by 'cases/first'") for p in found)
+    assert not any("cases/third" in p for p in found)
+
+
+def test_a_case_number_must_be_a_positive_whole_number(repo):
+    repo.case(text=CASE_YAML.replace("title:", "id: case-7\ntitle:", 1))
+    found, library = problems_of(repo)
+    assert any(p.startswith("cases/pneumothorax/case.yml:2:") for p in found) and not library.cases

@@ -1,4 +1,4 @@
-"""The site side: contact links honour opt-out, report links, statistics, and the build check."""
+"""The site side: statistics and the build check (contact forms: test_contact.py)."""
 from __future__ import annotations
 
 import os
@@ -13,10 +13,8 @@ from pyrage import x25519
 
 from site_gen.people.leaks import scan_site
 from site_gen.people.statistics import case_table, member_table
-from site_gen.site.build import generate_site
-from tests.conftest import CASE_YAML, REPO_ROOT
+from tests.conftest import REPO_ROOT
 
-RELAY = "https://git.example.net/lib/issues/new?title=Hello%20%40{username}"
 REPORT = "https://forms.example.net/phi?case={case}"
 
 
@@ -24,24 +22,8 @@ def write_config(root: Path) -> None:
     (root / "mkdocs.yml").write_text(
         (REPO_ROOT / "mkdocs.yml").read_text().replace(
             "      suspend_after_phi_strikes: 2\n",
-            f"      suspend_after_phi_strikes: 2\n      report_url: {REPORT}\n").replace(
-            "      contact_url: ", f"      contact_url: \"{RELAY}\"\n      #"))
+            f"      suspend_after_phi_strikes: 2\n      report_url: {REPORT}\n"))
     shutil.copytree(REPO_ROOT / "docs", root / "docs")
-
-
-def test_contact_links_honour_opt_out_and_never_use_mailto(people, tmp_path):
-    write_config(people.root)
-    people.add("open")
-    people.add("shy", "--no-contact")
-    people.repo.case("pair", text=CASE_YAML.replace("[adoe]", "[open, shy]"))
-    site = generate_site(people.root, tmp_path / "cache")
-    open_page, shy_page = site.pages["contributors/open.md"], site.pages["contributors/shy.md"]
-    assert 'href="https://git.example.net/lib/issues/new?title=Hello%20%40open"' in open_page
-    assert ">Contact</a>" in open_page and ">Contact</a>" not in shy_page
-    case_page = site.pages["cases/pair.md"]
-    assert case_page.count(">Contact</a>") == 1 and "%40open" in case_page and "%40shy" not in case_page
-    assert 'href="https://forms.example.net/phi?case=pair"' in case_page and "Report patient information" in case_page
-    assert not any("mailto:" in page or "@hospital.example.org" in page for page in site.pages.values())
 
 
 def test_statistics_suppress_small_counts():

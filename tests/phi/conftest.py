@@ -89,7 +89,7 @@ def phi_dataset() -> Dataset:
     ds.PatientBirthDate = "19560412"
     ds.AccessionNumber = "A99887766"
     ds.StudyDate = "20240105"
-    ds.InstitutionName = "St Elsewhere General Hospital"
+    ds.InstitutionName = "St Elsewhere Infirmary"
     ds.ReferringPhysicianName = "HOUSE^GREGORY"
     ds.StudyInstanceUID = "1.2.840.113619.2.55.3.604688119.971.1234567890.1"
     ds.PatientAge = "095Y"

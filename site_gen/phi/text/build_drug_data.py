@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import argparse
 import bz2
-import gzip
-import io
 import pickle
 import re
 from pathlib import Path
 
-from .lexicon import DATA_DIR, english_words, names
+from .lexicon import DATA_DIR, gzip_bytes, english_words, names
 
 _ONE_WORD = re.compile(r"[a-z][a-z-]{3,30}")
 # a first name or surname at least this common (log2 bucket) stays a name
@@ -47,10 +45,7 @@ def build(source: Path, out: Path) -> int:
         keep.append(variant)
     keep = sorted(set(keep))
     header = "# one-word drug and brand names; see text-data.README.md (drug-named-entity-recognition 2.0.9)\n"
-    raw = io.BytesIO()
-    with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0, filename="") as gz:
-        gz.write((header + "\n".join(keep) + "\n").encode("utf-8"))
-    out.write_bytes(raw.getvalue())
+    out.write_bytes(gzip_bytes(header + "\n".join(keep) + "\n"))
     return len(keep)
 
 

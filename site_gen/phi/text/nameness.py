@@ -4,7 +4,7 @@ English/medical word?
 A naive-Bayes log-odds table of letter trigrams (word boundaries marked), learned from the
 shipped data: personal names (names.tsv.gz entries that are not English words) against English
 words, drug names and radiology vocabulary (english-words.txt.gz, drug-names.txt.gz,
-radiology-vocabulary.txt).  "Nekolná", "Dzhambek", "Kadiev" score high; "diuresing",
+radiology-vocabulary.txt).  "Quorvanek", "Zdeňková", "Tashkinov" score high; "diuresing",
 "levophed", "extubated" low.  It only weighs words that no list knows: lists decide the rest.
 
 The table (name-trigrams.tsv.gz, log-odds x 10) is rebuilt byte-identically with

@@ -1,38 +1,38 @@
 """The list of text recognizers and the code that runs them all and merges their spans."""
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 
 from site_gen.phi.finding import Category, Span
 
-from .lexicon import (allowed_geography, drug_names, eponyms, is_english_word, month_lookup, radiology_vocabulary,
+from .lexicon import (allowed_geography, medical_words, not_name_words, drug_names, eponyms, is_english_word, month_lookup, radiology_vocabulary,
                       word_set)
 from .recognizers.address import AddressRecognizer
 from .recognizers.age import AgeRecognizer
 from .recognizers.base import Recognizer
-from .recognizers.biometric import BiometricRecognizer
+from .recognizers.context_id import context_id_recognizers
 from .recognizers.date import DateRecognizer
-from .recognizers.device_id import DeviceIdRecognizer
 from .recognizers.email import EmailRecognizer
 from .recognizers.id_number import IdNumberRecognizer
 from .recognizers.institution import InstitutionRecognizer
+from .recognizers.name_shapes import DicomNameRecognizer, DottedInitialsRecognizer
 from .recognizers.person_name import PersonNameRecognizer
 from .recognizers.phone import PhoneRecognizer
 from .recognizers.url_ip import UrlIpRecognizer
-from .recognizers.vehicle import VehicleRecognizer
 
 RECOGNIZER_CLASSES: tuple[type[Recognizer], ...] = (
     EmailRecognizer, UrlIpRecognizer, PhoneRecognizer, IdNumberRecognizer, DateRecognizer,
-    AgeRecognizer, AddressRecognizer, InstitutionRecognizer, VehicleRecognizer,
-    DeviceIdRecognizer, BiometricRecognizer, PersonNameRecognizer,
+    AgeRecognizer, AddressRecognizer, InstitutionRecognizer, PersonNameRecognizer, DicomNameRecognizer,
+    DottedInitialsRecognizer,
 )
 
 
 @lru_cache(maxsize=1)
 def recognizers() -> tuple[Recognizer, ...]:
     """One instance of each recognizer, built once (their data loads on first use)."""
-    return tuple(cls() for cls in RECOGNIZER_CLASSES)
+    return tuple(cls() for cls in RECOGNIZER_CLASSES) + context_id_recognizers()
 
 
 def run_all(text: str) -> list[Span]:
@@ -48,8 +48,8 @@ _NAME_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_]{4,}(?![^\W\d_])")
 
 
 def _repeats(text: str, spans: list[Span], merged: list[Span]) -> list[Span]:
-    """A name found once marks its other mentions in the same text: "DR MAROTTA ... W. MAROTTA
-    AWARE", "transfer to Quartermain 3 ... F-MICU/QUARTERMAIN/CCU".  Only words no dictionary
+    """A name found once marks its other mentions in the same text: "DR VASCONI ... W. VASCONI
+    AWARE", "transfer to Brackenridge 3 ... F-MICU/BRACKENRIDGE/CCU".  Only words no dictionary
     knows (not English, clinical, geography or month words) are carried over."""
     words: dict[str, Category] = {}
     lower_source: set[str] = set()
@@ -64,7 +64,8 @@ def _repeats(text: str, spans: list[Span], merged: list[Span]) -> list[Span]:
                     lower_source.add(lower)
     if not words:
         return []
-    covered = [(s.start, s.end) for s in merged]
+    covered_starts = [s.start for s in merged]  # merged spans are sorted and disjoint
+    covered_ends = [s.end for s in merged]
     out = []
     low = text.lower()
     for lower, category in words.items():
@@ -73,16 +74,22 @@ def _repeats(text: str, spans: list[Span], merged: list[Span]) -> list[Span]:
             end = pos + len(lower)
             word = text[pos:end]
             if not (pos and (low[pos - 1].isalpha())) and not (end < len(low) and low[end].isalpha()) \
-                    and not any(a <= pos < b for a, b in covered) \
+                    and not _inside(pos, covered_starts, covered_ends) \
                     and not (word.islower() and lower not in lower_source):  # "Xxxxx" found: not every "xxxxx"
-                out.append(Span(pos, end, category, "repeat", 0.5))
+                out.append(Span(pos, end, category, "repeat", 0.5, "another mention of a name or place found in this text"))
             pos = low.find(lower, end)
     return out
+
+
+def _inside(pos: int, starts: list[int], ends: list[int]) -> bool:
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and pos < ends[i]
 
 
 @lru_cache(maxsize=4096)
 def _carried(word: str) -> bool:
     if not word.strip("x") or is_english_word(word) or word in radiology_vocabulary() or word in drug_names() \
+            or word in medical_words() \
             or word in allowed_geography() or word in month_lookup():
         return False
     return word not in _blocked_words()
@@ -90,7 +97,7 @@ def _carried(word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _blocked_words() -> frozenset[str]:
-    return (word_set("never_names_extra") | word_set("stopwords") | word_set("titles") | word_set("credentials")
+    return (not_name_words() | word_set("stopwords") | word_set("titles") | word_set("credentials")
             | word_set("relations") | word_set("not_places") | word_set("languages") | eponyms()[0] | eponyms()[1])
 
 
@@ -115,4 +122,4 @@ def merge(spans: list[Span]) -> list[Span]:
 
 def _union(group: list[Span], end: int) -> Span:
     best = max(group, key=lambda s: (s.score, s.end - s.start))
-    return Span(group[0].start, end, best.category, best.detector, best.score)
+    return Span(group[0].start, end, best.category, best.detector, best.score, best.why)

@@ -1,6 +1,8 @@
 import gzip
 import time
 
+import pytest
+
 from site_gen.phi.finding import Category, Span
 from site_gen.phi.text import analyze
 from site_gen.phi.text.build_name_data import build
@@ -42,15 +44,35 @@ def test_offsets_map_to_original_after_normalisation():
     assert names == ["Wаlsh"]
 
 
-def test_speed_is_reasonable():
-    prose = ("Frontal and lateral views of the chest show clear lungs without focal consolidation, "
-             "effusion or pneumothorax. Cardiomediastinal silhouette is normal. Degenerative changes "
-             "of the thoracic spine. Seen by Dr. Rakusin on 3/4/2019. ") * 200
+ADVERSARIAL = {
+    # shapes that made recognizers quadratic: names and lists on one long line, hyphen chains,
+    # spaced-out digits, long blank runs, initials
+    "names on one line": "Seen by Dr Anselm Okafor and wife Hedda Lindqvist, son Teo called 301-555-0148. ",
+    "hyphen chain": "son-Teo-dtr-Mira-",
+    "spaced digits": "1 ",
+    "initials": "A. ",
+    "slashes": "1/2/",
+    "blanks": "a" + " " * 50,
+}
+
+
+@pytest.mark.parametrize("unit", ADVERSARIAL.values(), ids=list(ADVERSARIAL))
+def test_time_grows_linearly_with_text_length(unit):
+    """Four times the text may take about four times as long, not sixteen (a quadratic recognizer
+    let one 1 MB file hang the hook).  Best of three runs each, to ride out a busy machine."""
     analyze("warm up")
-    t0 = time.perf_counter()
-    analyze(prose)
-    rate = len(prose) / 1024 / (time.perf_counter() - t0)
-    assert rate > 50  # KB/s; generous floor for slow CI machines (the bench reports the real figure)
+    small, large = unit * (20000 // len(unit)), unit * (80000 // len(unit))
+
+    def best(text):
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            analyze(text)
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    ratio = best(large) / max(best(small), 1e-4)
+    assert ratio < 10, f"4x the text took {ratio:.1f}x the time"
 
 
 def test_build_name_data_from_tiny_fixture(tmp_path):
@@ -66,3 +88,21 @@ def test_build_name_data_from_tiny_fixture(tmp_path):
     table = {r.split("\t")[0]: r.split("\t")[1:] for r in rows}
     assert table["smith"][0] == "0" and int(table["smith"][1]) > 15 and table["smith"][2] == "0"
     assert table["bill"][2] == "1" and table["baker"][2] == "1"
+
+
+def test_every_finding_says_why_without_quoting_the_value():
+    text = ("Seen by Dr. Ilse Vandermeer on 12\u201303\u20132019; wife Oona (tel 0 2 0  7 9 4 6  0 9 5 8) "
+            "lives at 14 Larkspur Road. MRN: 88231907. oona.v@example.org")
+    spans = analyze(text)
+    assert {s.category for s in spans} >= {Category.NAME, Category.DATE, Category.PHONE, Category.ADDRESS,
+                                            Category.ID_NUMBER, Category.EMAIL}
+    for s in spans:
+        assert s.why, s
+        assert text[s.start:s.end] not in s.why
+
+
+def test_textfile_findings_carry_why(tmp_path):
+    from site_gen.phi.textfile import scan_text
+
+    findings = scan_text("History: seen by Dr Ilse Vandermeer.\n", "case.md")
+    assert findings and all(f.why for f in findings)

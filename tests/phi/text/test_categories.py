@@ -6,14 +6,14 @@ from site_gen.phi.finding import Category
 
 POSITIVE = [
     # names: titles, relations, credentials, DICOM shape, "Surname, Given", lower-case notes
-    ("Seen by Dr. Arthur Wilson in clinic.", "Arthur Wilson", Category.NAME),
-    ("MR. EDWIN PRZYBYLO IS AN 83 YR OLD MALE.", "PRZYBYLO", Category.NAME),
+    ("Seen by Dr. Anselm Okafor in clinic.", "Anselm Okafor", Category.NAME),
+    ("MR. HALVARD WOJTASZEK IS AN 83 YR OLD MALE.", "WOJTASZEK", Category.NAME),
     ("social: son bill called twice.", "bill", Category.NAME),
-    ("Jean Hudson, RN", "Hudson", Category.NAME),
+    ("Imke Sollberg, RN", "Sollberg", Category.NAME),
     ("Patient name: SMITH^JOHN^A", "SMITH^JOHN^A", Category.NAME),
     ("Referred by Garcia, Maria for imaging.", "Garcia, Maria", Category.NAME),
-    ("lorrie morales is a 70 yr old female admitted with sob and chest pain overnight.", "morales", Category.NAME),
-    ("My name is Krisztián Szöllösy.", "Szöllösy", Category.NAME),
+    ("rosalind bergstrom is a 70 yr old female admitted with sob and chest pain overnight.", "bergstrom", Category.NAME),
+    ("My name is Zsófia Bakonyvári.", "Bakonyvári", Category.NAME),
     ("Mr. Baker was reviewed.", "Baker", Category.NAME),
     ("Patient initials J.S. recorded.", "J.S.", Category.INITIALS),
     # dates
@@ -24,36 +24,38 @@ POSITIVE = [
     ("Her birthday is May 16, 2015.", "May 16, 2015", Category.DATE),
     ("Seen on the 3rd of May.", "3rd of May", Category.DATE),
     ("Surgery in March 2022.", "March 2022", Category.DATE),
+    ("Seen on4/3, stable since.", "4/3", Category.DATE),          # glued to the word before it
+    ("DOB3/14/2031 on the form.", "3/14/2031", Category.DATE),
     # ages over 89
     ("A 92 year old woman.", "92 year old", Category.AGE_OVER_89),
     ("Patient aged 95 with dyspnoea.", "aged 95", Category.AGE_OVER_89),
     ("A 91-year-old man.", "91-year-old", Category.AGE_OVER_89),
     # addresses
-    ("Lives at 19 Clover St. in Lansdowne.", "19 Clover St", Category.ADDRESS),
-    ("Lives alone in Reisterstown since the fall.", "Reisterstown", Category.ADDRESS),
-    ("Baltimore, MD 21201", "21201", Category.ADDRESS),
+    ("Lives at 19 Ashgrove St. in Fenwick.", "19 Ashgrove St", Category.ADDRESS),
+    ("Lives alone in Tewkesbury since the fall.", "Tewkesbury", Category.ADDRESS),
+    ("Annapolis, MD 21401", "21401", Category.ADDRESS),
     ("Send it to SW1A 1AA please.", "SW1A 1AA", Category.ADDRESS),
     ("ZIP: 3520", "3520", Category.ADDRESS),
-    ("The bus station is on Villacher Strasse 89", "Villacher Strasse 89", Category.ADDRESS),
+    ("The bus station is on Lindenauer Strasse 17", "Lindenauer Strasse 17", Category.ADDRESS),
     ("PO Box 242, Springfield", "PO Box 242", Category.ADDRESS),
     # phones
-    ("Call 410-322-1419 after 5.", "410-322-1419", Category.PHONE),
-    ("Desk: (602)272-9781", "(602)272-9781", Category.PHONE),
-    ("Fax: +46 (0)8 928 571 38", "+46 (0)8 928 571 38", Category.PHONE),
-    ("Pager 83554.", "83554", Category.PHONE),
+    ("Call 301-555-0148 after 5.", "301-555-0148", Category.PHONE),
+    ("Desk: (415)555-0172", "(415)555-0172", Category.PHONE),
+    ("Fax: +46 (0)8 555 123 45", "+46 (0)8 555 123 45", Category.PHONE),
+    ("Pager 40917.", "40917", Category.PHONE),
     # e-mail, URLs, IPs
     ("Write to jane.doe@example.com today.", "jane.doe@example.com", Category.EMAIL),
     ("See http://patient-photos.example.net/x1", "http://patient-photos.example.net/x1", Category.URL_IP),
-    ("Blocked address 179.177.214.91 again.", "179.177.214.91", Category.URL_IP),
+    ("Blocked address 203.0.113.77 again.", "203.0.113.77", Category.URL_IP),
     # unique numbers
     ("MRN: 12345678", "12345678", Category.ID_NUMBER),
     ("UR 0456123 noted", "0456123", Category.ID_NUMBER),
     ("Accession # A1234567", "A1234567", Category.ID_NUMBER),
-    ("Here's my SSN: 849-66-3189", "849-66-3189", Category.ID_NUMBER),
+    ("Here's my SSN: 512-44-7830", "512-44-7830", Category.ID_NUMBER),
     ("Card 5500 0055 5555 5559 expired.", "5500 0055 5555 5559", Category.ID_NUMBER),
     ("My IBAN is GB82WEST12345698765432", "GB82WEST12345698765432", Category.ID_NUMBER),
     ("NHS number 943 476 5919 on file.", "943 476 5919", Category.ID_NUMBER),
-    ("My driver's license number is 6940579", "6940579", Category.ID_NUMBER),
+    ("My driver's license number is 7731046", "7731046", Category.ID_NUMBER),
     # vehicles, devices, biometrics
     ("VIN 1HGCM82633A004352 on the report.", "1HGCM82633A004352", Category.VEHICLE),
     ("Car licence plate ABC 123 seen at the scene.", "ABC 123", Category.VEHICLE),
@@ -61,10 +63,10 @@ POSITIVE = [
     ("S/N: 77-AB-1290 recorded.", "77-AB-1290", Category.DEVICE_ID),
     ("Fingerprint ID FP-004217 scanned at admission.", "FP-004217", Category.BIOMETRIC),
     # institutions
-    ("Transferred from St Mary's Hospital yesterday.", "St Mary's Hospital", Category.INSTITUTION),
-    ("ADMITTED IN TRANSFER FROM CALVERT HOSPITAL FOR CHANGES", "CALVERT", Category.INSTITUTION),
+    ("Transferred from St Idony's Hospital yesterday.", "St Idony's Hospital", Category.INSTITUTION),
+    ("ADMITTED IN TRANSFER FROM ASHCOMBE HOSPITAL FOR CHANGES", "ASHCOMBE", Category.INSTITUTION),
     ("Sent to GH for further management.", "GH", Category.INSTITUTION),
-    ("Transfer to Quartermain 2 when a bed is free.", "Quartermain", Category.INSTITUTION),
+    ("Transfer to Wexmoor 2 when a bed is free.", "Wexmoor", Category.INSTITUTION),
 ]
 
 

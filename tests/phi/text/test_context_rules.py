@@ -9,10 +9,10 @@ from site_gen.phi.text.nameness import nameness
 
 
 def test_nameness_separates_foreign_names_from_clinical_words():
-    for name in ("Dzhambek", "Nekolná", "Kadievsky", "Hakubara"):
+    for name in ("Quorvanek", "Zdeňková", "Tashkinovsky", "Hakubara"):
         for word in ("diuresing", "extubated", "levophed", "heparinized"):
             assert nameness(name) > nameness(word), (name, word)
-    assert nameness("Dzhambek") > 0.3 > nameness("diuresing")
+    assert nameness("Quorvanek") > 0.3 > nameness("diuresing")
 
 
 def test_drug_list_is_loaded_and_keeps_common_names_out():
@@ -24,7 +24,7 @@ def test_drug_list_is_loaded_and_keeps_common_names_out():
 
 POSITIVE = [
     ("social: son Rob called twice today.", "Rob", Category.NAME),
-    ("Dzhambek spent a year at the plant.", "Dzhambek", Category.NAME),
+    ("Quorvanek spent a year at the plant.", "Quorvanek", Category.NAME),
     ("my name is dragica and i need help", "dragica", Category.NAME),
     ("Branimir, can you call me back tomorrow?", "Branimir", Category.NAME),
     ("Olek: \"Where were you?\"\nMaria: At home all day.", "Olek", Category.NAME),
@@ -35,7 +35,7 @@ POSITIVE = [
     ("ADMITTED WITH SOB.\n9/10 PROCAN DCED AND AMIODARONE STARTED.", "9/10", Category.DATE),
     ("Culture drawn on 9/5, growing GNR.", "9/5", Category.DATE),
     ("Call 555-1234 after 5.", "555-1234", Category.PHONE),
-    ("Reached her at 410-322-1419 today.", "410-322-1419", Category.PHONE),
+    ("Reached her at 301-555-0163 today.", "301-555-0163", Category.PHONE),
     ("Dr. Afrin reviewed the film.", "Afrin", Category.NAME),
 ]
 
@@ -55,7 +55,7 @@ NEGATIVE = [
     ("PT TAKEN TO CATH LAB AT 9 PM.", Category.INSTITUTION),
     ("MAP 80-90 ON DOBUTA 5MCG/KG.", Category.INSTITUTION),
     ("RR-REG 14-22 BS CL. DENIES SOB.", Category.VEHICLE),
-    ("The bus stops at 12 Archwood Avenue St. near the park.", Category.NAME),
+    ("The bus stops at 12 Fennick Avenue St. near the park.", Category.NAME),
 ]
 
 

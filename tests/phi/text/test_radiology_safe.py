@@ -9,7 +9,7 @@ SAFE = [
     "Hodgkin lymphoma with mediastinal nodes; Wilms tumour in the left kidney.",
     "Chiari malformation type 1 with syrinx. Crohn disease of the terminal ileum.",
     "Hill-Sachs lesion and Bankart lesion after dislocation.",
-    "Kerley B lines and a Hampton hump; Westermark sign absent.",
+    "Kerley B lines and a Fleischner sign; Westermark sign absent.",
     "BI-RADS 4. PI-RADS 5. LI-RADS 3. TI-RADS 4. Bosniak IIF cyst.",
     "Gleason 4+3=7 adenocarcinoma. Fleischner guidelines apply.",
     "Lesion measures 12 x 8 mm (previously 3.5 cm). 120 kVp, 5 mAs, 40 HU.",

@@ -29,8 +29,8 @@ POSITIVE = [
     ("INR 3.1 THIS AM. K. DUNMORE AWARE.", "DUNMORE", Category.NAME),
     ("She named him Percival.", "Percival", Category.NAME),
     # towns from the gazetteer after a place cue, in cased, CAPS and lower-case notes
-    ("Her son drove over from Pikesville this morning.", "Pikesville", Category.ADDRESS),
-    ("SON IN TOWSON WAS CALLED AT 2 AM.", "TOWSON", Category.ADDRESS),
+    ("Her son drove over from Tewkesbury this morning.", "Tewkesbury", Category.ADDRESS),
+    ("SON IN FROSTBURG WAS CALLED AT 2 AM.", "FROSTBURG", Category.ADDRESS),
     ("daughter returned to new haven today, will call tonight about the plan.", "new haven", Category.ADDRESS),
     ("The clinic in Kalamazoo, Michigan sent films.", "Kalamazoo", Category.ADDRESS),
     # street shapes seen in international addresses
@@ -60,8 +60,8 @@ def test_detects(found, text, needle, category):
 
 
 def test_place_after_cue_has_address_category():
-    text = "He moved back to Pikesville last year."
-    spans = [s for s in analyze(text) if text[s.start:s.end] == "Pikesville"]
+    text = "He moved back to Hagerstown last year."
+    spans = [s for s in analyze(text) if text[s.start:s.end] == "Hagerstown"]
     assert spans and spans[0].category == Category.ADDRESS
 
 
@@ -110,10 +110,10 @@ def test_series_folder_names_stay_clean(name):
 
 def test_build_place_data_from_tiny_fixture(tmp_path):
     cities = {
-        "1": {"name": "Pikesville", "alternatenames": []},
+        "1": {"name": "Quellbrook", "alternatenames": []},
         "2": {"name": "Normal", "alternatenames": []},       # an English word: left out
         "3": {"name": "Texas", "alternatenames": []},        # a state (allowed): left out
-        "4": {"name": "Middle River", "alternatenames": []},  # several words: kept
+        "4": {"name": "Little Ferring", "alternatenames": []},  # several words: kept
         "5": {"name": "Seinäjoki", "alternatenames": []},     # kept, plus an ASCII form
     }
     (tmp_path / "cities1000.json").write_text(json.dumps(cities), encoding="utf-8")
@@ -121,4 +121,4 @@ def test_build_place_data_from_tiny_fixture(tmp_path):
     count = build_places(tmp_path, tmp_path / "out")
     rows = gzip.open(tmp_path / "out" / "places.txt.gz", "rt", encoding="utf-8").read().splitlines()[1:]
     assert rows == sorted(rows) and count == len(rows)
-    assert set(rows) == {"pikesville", "middle river", "seinäjoki", "seinajoki", "kalkaska"}
+    assert set(rows) == {"quellbrook", "little ferring", "seinäjoki", "seinajoki", "kalkaska"}

@@ -9,16 +9,13 @@ import re
 
 from site_gen.phi.finding import Category
 
-from ..lexicon import (allowed_geography, alternation, eponyms, is_english_word, place_heads, places,
+from ..lexicon import (allowed_geography, alternation, region_alternation, eponyms, is_english_word, place_heads, places,
                        radiology_vocabulary, word_set)
 from .base import Recognizer, case_regime, contains_digit
 
-_CAP = r"[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’.-]*"
-_WORDISH = r"[\w\u00C0-\u024F][\w\u00C0-\u024F'’.-]*"
+_CAP = r"[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’.-]{0,40}"
+_WORDISH = r"[\w\u00C0-\u024F][\w\u00C0-\u024F'’.-]{0,40}"
 
-_US_STATES = ("AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|"
-              "NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC|PR|"
-              "NSW|VIC|QLD|WA|SA|TAS|ACT|NT|ON|QC|BC|AB|MB|SK|NS|NB|NL|PE")
 _UK_POSTCODE = re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?\s*\d[ABD-HJLNP-UW-Z]{2}|GIR\s?0AA)\b")
 _PO_BOX = re.compile(r"\b(?:P\.?\s?O\.?\s*Box|Post\s+Office\s+Box|PSC|Box|Private\s+Bag|Locked\s+Bag|GPO\s+Box)\s*#?\s*\d+\b"
                      r"(?:,?\s*Box\s+\d+)?", re.I)
@@ -31,50 +28,40 @@ _COMPOUND_ENDINGS = (
     "väg", "braut", "straeti", "stræti", "stræde", "vænget", "utca", "cesta", "ulica", "ulice", "iela", "gatve", "tänav")
 # States that are also cities: "lives in DC"
 _CITY_STATES = frozenset({"dc", "d.c", "washington dc", "washington", "new york", "district of columbia"})
-# "lives at 86036 Rua do Arenque 1634, Goiânia", "drops you off at 74678 midtvollen 130 st.": after an
+# "lives at 4410 Rua das Gaivotas 212, Quelvora", "drops you off at 5120 nordbakken 44 st.": after an
 # address cue, a house number and what follows it up to the end of the clause
 _CUED_ADDRESS = re.compile(r"\b(?i:lives|live|living|lived|resides|reside|residing|located|address(?:\s+is)?|"
                            r"drops?\s+you\s+off|mail\s+it|send\s+it|deliver(?:ed)?\s+it|moved)\s+(?i:at|to|is|:)?\s*"
                            r"(\d{1,6}[A-Za-z]?(?:[ \t]+[^\s,;!?()]+){1,7})")
-# "support Factset in Bjert 6091 in its mission": a postal code after a place name
-_IN_PLACE_CODE = re.compile(r"\b(?i:in|of)\s+((?:[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]+|[a-z\u00C0-\u024F]{3,})(?:[ \t]+"
-                            r"(?:[A-Z\u00C0-\u024F]?[\w\u00C0-\u024F'’-]+)){0,2})[ \t]+(\d{4,5})\s+(?=(?i:in|to|at|and|for)\b)")
+# "support Brightvane in Holmvik 4471 in its mission": a postal code after a place name
+_IN_PLACE_CODE = re.compile(r"\b(?i:in|of)\s+((?:[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]{1,40}|[a-z\u00C0-\u024F]{3,})(?:[ \t]+"
+                            r"(?:[A-Z\u00C0-\u024F]?[\w\u00C0-\u024F'’-]{1,40})){0,2})[ \t]+(\d{4,5})\s+(?=(?i:in|to|at|and|for)\b)")
 _ADDRESS_CUE_GATE = re.compile(r"liv|resid|locat|address|drop|mail|send|deliver|moved")
 _FOUR_DIGITS = re.compile(r"\d{4}")
-_STATE_GATE = re.compile(r"alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|georgia|"
-                         r"hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|"
-                         r"michigan|minnesota|mississippi|missouri|montana|nebraska|nevada|new |north |south |ohio|"
-                         r"oklahoma|oregon|pennsylvania|rhode|tennessee|texas|utah|vermont|virginia|washington|"
-                         r"wisconsin|wyoming")
-_LOWER_TOWN_STATE = re.compile(
-    r"\b([a-z]{4,})(?:,\s*|\s+)(?i:alabama|alaska|arizona|arkansas|california|colorado|connecticut|delaware|florida|"
-    r"georgia|hawaii|idaho|illinois|indiana|iowa|kansas|kentucky|louisiana|maine|maryland|massachusetts|michigan|"
-    r"minnesota|mississippi|missouri|montana|nebraska|nevada|new hampshire|new jersey|new mexico|new york|"
-    r"north carolina|north dakota|ohio|oklahoma|oregon|pennsylvania|rhode island|south carolina|south dakota|"
-    r"tennessee|texas|utah|vermont|virginia|washington|west virginia|wisconsin|wyoming)\b")
 _MILITARY = re.compile(r"\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b", re.I)
 
 
 class AddressRecognizer(Recognizer):
     name = "address"
     category = Category.ADDRESS
+    description = "an address or a place smaller than a state"
 
     def __init__(self) -> None:
-        # Suffixes must start with a capital ("Clover St", "Villacher Strasse"): lower-case
+        # Suffixes must start with a capital ("Ashgrove St", "Kastanienstrasse"): lower-case
         # "st", "u", "rd" are too common in clinical shorthand.
         suffix = "|".join(
             f"{re.escape(w[:1].upper())}(?i:{re.escape(w[1:])})" for w in sorted(word_set("street_suffixes"), key=len, reverse=True))
         unit = alternation("unit_words")
         zipctx = alternation("zip_context")
-        # 12 Clover St, 2450 Crown St., 11 Souterhead Road, 6750 Koskikatu 25 (an optional second
-        # number first: "935 69 Gordon Terrace").  Never across a line break.
+        # 12 Ashgrove St, 318 Larkspur St., 11 Fennick Road, 4021 Rantakatu 9 (an optional second
+        # number first: "712 40 Harrow Terrace").  Never across a line break.
         self.number_street = re.compile(
             r"(?<![\w/.-])(?:\d{1,6}[ \t]+)?\d{1,6}[A-Za-z]?(?:[-/]\d{1,4})?,?[ \t]+((?:(?:" + _CAP + r")[ \t]+){1,4}?)(?:" + suffix + r")\b\.?"
             r"(?:[ \t]+\d{1,5}[A-Za-z]?\b)?")
-        # Villacher Strasse 89, ul. Słowicza 10, Rua do Arenque 1634, 136 Filadelfeos Str.
+        # Kastanienstrasse 12, ul. Jaskółcza 4, Rua das Gaivotas 212, 58 Ermou Str.
         self.street_number = re.compile(
             r"\b(?:" + _CAP + r"[ \t]+){1,3}?(?:" + suffix + r")\b\.?[ \t]+\d{1,5}[A-Za-z]?\b")
-        # "Hafnarstraeti 5", "255 hersnapvej 18": a word + number, the word ending like a street
+        # "Laugavegurstraeti 7", "310 birkevej 18": a word + number, the word ending like a street
         self.compound_street = re.compile(
             r"(?<![\w\u00C0-\u024F'’-])([^\W\d_][\w\u00C0-\u024F'’-]{3,})\.?[ \t]+\d{1,5}[A-Za-z]?\b")
         prefixes = ("rua|avenida|av\\.|avda\\.|calle|carrer|via|viale|rue|avenue|chemin|ul\\.|ulica|trg|plac|piazza|"
@@ -84,21 +71,25 @@ class AddressRecognizer(Recognizer):
         prefix_alts = "|".join(f"{p[0].upper()}{p[1:]}" for p in prefixes.split("|")) + "|ul\\.|rua|avenida|calle"
         self.prefix_street = re.compile(
             r"\b(?:" + prefix_alts + r")[ \t]+(?:" + _CAP + r")(?:[ \t]+" + _WORDISH + r"){0,4}?[ \t]+\d{1,5}[A-Za-z]?\b")
-        # house number, a street name that is no English word, a number: "28030 Edeby 55"
+        # house number, a street name that is no English word, a number: "3071 Lindholm 12"
         self.number_name_number = re.compile(
-            r"(?<![\w/.,:-])(\d{1,6})[ \t]+([A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]+(?:[ \t]+[\w\u00C0-\u024F'’.-]+){0,3}?)[ \t]+\d{1,5}[A-Za-z]?(?![\w/,:-]|[.,]\d|\.\w)")
+            r"(?<![\w/.,:-])(\d{1,6})[ \t]+([A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]{1,40}(?:[ \t]+[\w\u00C0-\u024F'’.-]{1,40}){0,3}?)[ \t]+\d{1,5}[A-Za-z]?(?![\w/,:-]|[.,]\d|\.\w)")
         self.unit = re.compile(r"\b(?:" + unit + r")\.?\s*#?\s*\d{1,5}[A-Za-z]?\b", re.I)
-        self.state_zip = re.compile(r"(?:\b(?:" + _US_STATES + r")\.?,?\s+)(\d{4,5}(?:-\d{4})?)(?![\w-])")
+        self.state_zip = re.compile(r"(?:\b(?:" + region_alternation(parts=("code",)) + r")\.?,?\s+)(\d{4,5}(?:-\d{4})?)(?![\w-])")
+        us_states = region_alternation("US", case="lower")
+        self.state_gate = re.compile(us_states)
+        # "this ashwick maryland's facility": a lower-case town before a state
+        self.lower_town_state = re.compile(r"\b([a-z]{4,})(?:,\s*|\s+)(?i:" + us_states + r")\b")
         self.zip_context = re.compile(r"\b(?:" + zipctx + r")\b\s*(?:is|:|#)?\s*([A-Za-z]{0,2}[\d][\dA-Za-z -]{1,8}[\dA-Za-z])\b", re.I)
         # a 3-5 digit code alone on a line or after a capitalised place at the end of a line
         self.line_end_code = re.compile(r"(?m)(?:[A-Za-z\u00C0-\u024F)]\s*,?\s+|^\s*)(\d{3}(?:[ -]?\d{2,3})?|\d{4,5}(?:-\d{3,4})?)(?:\s+[A-Z]{2})?\s*$")
-        # a postal code after a capitalised word or two: "Sweden 99178", "Aalborg NO 9100"
+        # a postal code after a capitalised word or two: "Sweden 41266", "Bergen NO 5003"
         self.word_code = re.compile(
-            r"\b([A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]+(?:[ \t]+[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]+){0,2}),?[ \t]+(?:[A-Z]{1,2}[ \t]+)?"
+            r"\b([A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]{1,40}(?:[ \t]+[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]{1,40}){0,2}),?[ \t]+(?:[A-Z]{1,2}[ \t]+)?"
             r"(\d{4,6}|\d{2,3}-\d{3}|\d{4}-\d{3})(?![\w/.-]|[.,]\d)")
         cues = alternation("address_cues")
         self.place_after_cue = re.compile(
-            r"\b(?P<cue>" + cues + r")\s+(?P<place>(?:[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’.-]*)(?:[\s-]+(?:[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’.-]*)){0,2})",
+            r"\b(?P<cue>" + cues + r")\s+(?P<place>(?:[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’.-]{0,40})(?:[\s-]+(?:[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’.-]{0,40})){0,2})",
             re.I)
         self.languages = word_set("languages")
         self.place_cue_words = word_set("address_cues") | word_set("place_cues_extra")
@@ -122,7 +113,7 @@ class AddressRecognizer(Recognizer):
                         continue
                     start = m.start()
                     if pattern is not self.number_street:
-                        # a house number in front: "450 Præstevænget 15", "3482 Via Franscini 71"
+                        # a house number in front: "21 Kirkevænget 8", "903 Via Solferino 14"
                         lead = _HOUSE_NUMBER.search(text, max(0, start - 9), start)
                         if lead:
                             start = lead.start()
@@ -167,15 +158,15 @@ class AddressRecognizer(Recognizer):
                 yield from self._address_block(text, street_spans)
         yield from self._places(text, regime)
         yield from self._gazetteer(text, regime)
-        # "this towson maryland's facility": a lower-case town before a state
+        # "this ashwick maryland's facility": a lower-case town before a state
         gazetteer = places()
         low = text.lower()
-        for m in (_LOWER_TOWN_STATE.finditer(text) if _STATE_GATE.search(low) else ()):
+        for m in (self.lower_town_state.finditer(text) if self.state_gate.search(low) else ()):
             if m.group(1) in gazetteer and not is_english_word(m.group(1)):
                 yield self.span(m.start(1), m.end(1), 0.6)
 
     def _word_codes(self, text: str):
-        """A postal code after a country, state or town: "Sweden 99178", "Aalborg NO 9100"."""
+        """A postal code after a country, state or town: "Sweden 41266", "Bergen NO 5003"."""
         geography = allowed_geography()
         gazetteer = places()
         for m in self.word_code.finditer(text):
@@ -215,7 +206,7 @@ class AddressRecognizer(Recognizer):
                 yield self.span(offset + w.start(), offset + w.start() + len(bare), 0.55)
 
     def _foreign_street(self, words: str, regime: str) -> bool:
-        """The middle of "28030 Edeby 55": a street name, not clinical words ("3 Mass 4")."""
+        """The middle of "3071 Lindholm 12": a street name, not clinical words ("3 Mass 4")."""
         blocked = self.clinical
         parts = re.findall(r"[\w\u00C0-\u024F'’-]+", words)
         if regime != "cased" or not parts:
@@ -265,7 +256,7 @@ class AddressRecognizer(Recognizer):
                 if "." in bare:
                     break
                 if not bare or bare.lower() in blocked or bare.lower() in always:
-                    break  # (a common-name eponym after "lives in" is a town: "LIVES IN HAMPTON")
+                    break  # (a common-name eponym after "lives in" is a town: "LIVES IN PARKINSON")
                 if regime == "cased" and not (bare[0].isupper() and not bare.isupper() or bare.isupper() and len(bare) > 3
                                               or bare.lower() in _CITY_STATES):
                     break
@@ -284,8 +275,8 @@ class AddressRecognizer(Recognizer):
             yield self.span(start, self._extent(text, start, kept), 0.7)
 
     def _gazetteer(self, text, regime):
-        """Towns and cities from the GeoNames list after a place cue ("in Pikesville", "FROM ROME")
-        or before a state ("Towson, MD", "Springfield, Illinois")."""
+        """Towns and cities from the GeoNames list after a place cue ("in Ashwickton", "FROM ROME")
+        or before a state ("Harrowgate, MD", "Springfield, Illinois")."""
         gazetteer = places()
         heads = place_heads()
         geography = allowed_geography()

@@ -22,6 +22,9 @@ _ISO = re.compile(r"(?<![\w./-])(?:19|20)\d{2}([-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1
 _DICOM = re.compile(r"(?<![\w.-])(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:\d{6}(?:\.\d+)?)?(?![\w-]|\.\d)")
 _MDY = re.compile(r"(?<![\w/])(?<!\d[.:-])(\d{1,2})([-/.])(\d{1,2})\2((?:19|20)?\d{2})" + _TIME + r"(?![\w/]|[.-]\d)")
 _MD = re.compile(r"(?<![\w/])(?<!\d[.:-])(\d{1,2})/(\d{1,2})(?![\w/]|[.:]\d)")
+# "seen on4/3", "dc'd6/20", "DOB3/14/31": a date glued to the word that introduces it
+_GLUED_CUE = re.compile(r"(?i:\b(?:on|seen|since|from|dated|dob|dos|dc|dc'd|adm|admitted|until|till|rec'd))"
+                        r"(\d{1,2})([/.-])(\d{1,2})(?:\2((?:19|20)?\d{2}))?(?![\w/]|[.-]\d)")
 _MY = re.compile(r"(?<![\w./:-])(0?[1-9]|1[0-2])/((?:19|20)\d{2}|\d{2})(?![\w/]|[.:-]\d)")
 _ENTRY_START = re.compile(r"(?:^|\n|[|:]|[A-Za-z]-|[A-Za-z]\.)[ \t]*$")
 # "'09 PTCA", "CVA 74'.", "prostate CA'88": a two-digit year with an apostrophe (notes' past history)
@@ -98,6 +101,7 @@ _AMBIGUOUS_MONTHS = frozenset({"may", "mar", "march", "jan", "jun", "june", "dec
 class DateRecognizer(Recognizer):
     name = "date"
     category = Category.DATE
+    description = "a date more specific than a year"
 
     def _blocked(self, text: str, start: int, end: int) -> bool:
         if _DATE_PHRASES.search(text, max(0, start - 16), start):
@@ -205,6 +209,10 @@ class DateRecognizer(Recognizer):
                                                          text[max(0, m.start() - 12):m.start()]):
                     continue  # "HOB 30'", "X 30'": degrees and minutes
                 yield self.span(m.start(), m.end(), 0.5)
+            for m in _GLUED_CUE.finditer(text):
+                a, b = int(m.group(1)), int(m.group(3))
+                if (1 <= a <= 12 and 1 <= b <= 31) or (1 <= b <= 12 and 1 <= a <= 31):
+                    yield self.span(m.start(1), m.end(), 0.7, why="a date glued to the word before it")
             for m in _ORDINAL.finditer(text):
                 if _ORDINAL_CUE.search(text, max(0, m.start() - 16), m.start()) and _ORDINAL_END.match(text, m.end()):
                     yield self.span(m.start(), m.end(), 0.6)

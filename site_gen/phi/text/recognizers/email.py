@@ -5,17 +5,17 @@ import re
 
 from site_gen.phi.finding import Category
 
-from .base import Recognizer
+from .base import Pattern, PatternRecognizer
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b")
+_PATTERNS = (
+    Pattern("e-mail address", re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b"), 1.0),
+)
 
 
-class EmailRecognizer(Recognizer):
+class EmailRecognizer(PatternRecognizer):
     name = "email"
     category = Category.EMAIL
+    gate = "@"
 
-    def find(self, text):
-        if "@" not in text:
-            return
-        for m in _EMAIL.finditer(text):
-            yield self.span(m.start(), m.end(), 1.0)
+    def patterns(self):
+        return _PATTERNS

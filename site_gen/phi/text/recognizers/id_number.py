@@ -68,6 +68,7 @@ def ssn_ok(area: str, group: str, serial: str) -> bool:
 class IdNumberRecognizer(Recognizer):
     name = "id_number"
     category = Category.ID_NUMBER
+    description = "an identifying number (by shape, checksum or context)"
 
     def find(self, text):
         if not contains_digit(text):

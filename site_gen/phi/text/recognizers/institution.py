@@ -1,15 +1,15 @@
-"""Institution names: "St Mary's Hospital", "Calvert Hospital", "Harbor Hosp", "University of X
-Medical Center", "U of MD", "LAUREL REGIONAL", "North Campus", hospital acronyms after a preposition
+"""Institution names: "St Idony's Hospital", "Ashcombe Hospital", "Fenwick Hosp", "University of X
+Medical Center", "U of MD", "ASHCOMBE MEDICAL", "North Campus", hospital acronyms after a preposition
 ("transferred to GH", "leave GH", "GH EW"), a one-word destination after a transfer verb ("went to
-Harbor"), employers ("works for X", "CEO OF X"), regions ("the Eastern Shore") and named wards
-("Quartermain 3 RN")."""
+Harbor"), employers ("works for X", "CEO OF X"), regions ("the Western Hills") and named wards
+("Brackenridge 3 RN")."""
 from __future__ import annotations
 
 import re
 
 from site_gen.phi.finding import Category
 
-from ..lexicon import (allowed_geography, alternation, drug_names, eponyms, is_english_word, names,
+from ..lexicon import (allowed_geography, alternation, region_alternation, drug_names, eponyms, is_english_word, names,
                        radiology_vocabulary, word_set)
 from ..nameness import nameness
 from .base import Recognizer, case_regime
@@ -22,12 +22,13 @@ _FUNCTION = frozenset({"of", "and", "&", "the", "for", "de", "la", "del", "di", 
 class InstitutionRecognizer(Recognizer):
     name = "institution"
     category = Category.INSTITUTION
+    description = "a hospital, ward or institution name"
 
     def __init__(self) -> None:
         heads = alternation("institution_heads")
         # a head word; the name is read backwards from it (up to five words)
         self.head = re.compile(r"(?<=\s)(?:" + heads + r")\b", re.I)
-        # "St Mary's", "Saint Agnes" even without a head word
+        # "St Idony's", "Saint Osric" even without a head word
         self.saint = re.compile(r"\b(?:St\.?|Saint|Sainte|Santa|San)\s+[A-Z][a-z'’]+(?:'s)?", re.U)
         self.acronym = re.compile(r"\b(?i:to|at|from|in|the|into|via|by)\s+(?i:the\s+)?([A-Z]{1,3}H|[A-Z]{1,4}MC|[A-Z]{1,3}VA|VAMC|VAH|[a-z]{1,3}h)\b(?![/-]\w)")
 
@@ -90,11 +91,11 @@ class InstitutionRecognizer(Recognizer):
                 start = name_start
                 moved = _MOVED.search(text, max(0, start - 40), start)
                 if (lower_text or re.search(r"(?:^|[.!?:\n]\s*)$", text[max(0, start - 3):start])) and not moved:
-                    continue  # ("TAKEN TO LAUREL REGIONAL": a destination is a name even in ordinary words)
+                    continue  # ("TAKEN TO ASHCOMBE MEDICAL": a destination is a name even in ordinary words)
             yield self.span(name_start, m.end(), 0.85)
             other = _AND_OTHER.match(text, m.end())
             if other and not is_english_word(other.group(1)) and other.group(1).lower() not in _never_wards():
-                yield self.span(other.start(1), other.end(1), 0.6)  # "BALTIMORE REHAB AND KIMBROUGH"
+                yield self.span(other.start(1), other.end(1), 0.6)  # "HARROWGATE REHAB AND PELLEW"
         for m in self.saint.finditer(text):
             yield self.span(m.start(), m.end(), 0.6)
         exceptions = word_set("hospital_acronym_exceptions")
@@ -110,10 +111,10 @@ class InstitutionRecognizer(Recognizer):
             yield self.span(m.start(1), m.end(1), 0.6)
 
     def _shapes(self, text):
-        """University of X, U of MD, employers ("works for X", "CEO OF X"), regions ("the Eastern
-        Shore") and a one-word destination after a transfer ("went to Harbor", "leave GH")."""
+        """University of X, U of MD, employers ("works for X", "CEO OF X"), regions ("the Western
+        Fells") and a one-word destination after a transfer ("went to Fenwick", "leave GH")."""
         low = text.lower()
-        for m in (_UNIVERSITY.finditer(text) if "univ" in low else ()):
+        for m in (_UNIV_OF.finditer(text) if "univ" in low else ()):
             yield self.span(m.start(), m.end(), 0.8)
         for m in (_U_OF.finditer(text) if "U" in text else ()):
             yield self.span(m.start(), m.end(), 0.7)
@@ -152,7 +153,7 @@ class InstitutionRecognizer(Recognizer):
                         lower in word_set("hospital_acronym_exceptions"):
                     continue  # "sent to CT", "back to OR"
             elif word.islower() and len(word) >= 6 and not is_english_word(word) and re.search(r"\d", m.group(0)):
-                pass  # "transferred to 209 quartermain": a name no dictionary knows, even in lower case
+                pass  # "transferred to 209 brackenridge": a name no dictionary knows, even in lower case
             elif not cased:
                 if is_english_word(word) or (word.islower() and not re.fullmatch(r"[a-z]{1,3}h", word)):
                     continue  # "WENT TO SLEEP"; "to gh 7/22" in a lower-case note is kept
@@ -171,7 +172,7 @@ class InstitutionRecognizer(Recognizer):
             yield self.span(m.start(1), m.end(1), 0.7)
 
     def _wards(self, text):
-        """Named wards and buildings: "transfer to Quartermain 2" (a non-word name plus a number)."""
+        """Named wards and buildings: "transfer to Brackenridge 2" (a non-word name plus a number)."""
         never = _never_wards()
         always, conditional = eponyms()
         for m in _WARD_AFTER.finditer(text):
@@ -204,26 +205,34 @@ _AFTER_KIND = frozenset({"floor", "floors", "unit", "units", "team", "service", 
 _ADJECTIVE_HEADS = frozenset({"medical", "general", "regional", "house"})
 _HOSPITAL_HEADS = frozenset({"hospital", "hospitals", "hosp", "medical center", "medical centre", "infirmary",
                              "clinic", "memorial", "regional", "general"})
-_STATE_NAMES = ("Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|"
-                "Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|"
-                "Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|"
-                "North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|"
-                "South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming|"
-                "Penn|Mass|Conn|Mich|Minn|Wash|Wisc|Tex|Va|Md|MD|VA|PA|NY|NC|SC|NJ|DC|MA|MI|MN|TX|CA|FL|GA|WA|WI|OH|IL")
-_UNIVERSITY = re.compile(r"\b(?i:university|univ\.?)\s+(?i:of)\s+(?:(?i:the)\s+)?[A-Za-z][\w'’.-]*"
+def _state_names() -> str:
+    """"U of MD", "U Mass", "U Penn": US states by name, short form or postal code (regions.tsv)."""
+    return region_alternation("US", ("name", "short"), "title") + "|" + region_alternation("US", ("code",))
+
+
+_UNIV_OF = re.compile(r"\b(?i:university|univ\.?)\s+(?i:of)\s+(?:(?i:the)\s+)?[A-Za-z][\w'’.-]{0,40}"
                          r"(?:\s+(?i:medical\s+(?:center|centre|ctr|system|school)|med\.?\s+(?:center|ctr)|hospitals?|"
                          r"hosp\.?|medical|health(?:\s+system)?))?")
-_U_OF = re.compile(r"(?<![\w/])(?<!\d\s)U(?:\.\s?|\s+)(?:(?i:of)\s+[A-Z][A-Za-z]+|(?:" + _STATE_NAMES + r"))\b(?:\s+(?i:med(?:ical)?\.?\s+(?:center|centre|ctr)|"
+_U_OF = re.compile(r"(?<![\w/])(?<!\d\s)U(?:\.\s?|\s+)(?:(?i:of)\s+[A-Z][A-Za-z]+|(?:" + _state_names() + r"))\b(?:\s+(?i:med(?:ical)?\.?\s+(?:center|centre|ctr)|"
                    r"hosp(?:ital)?|medical|med|er|ed))?(?!\s*/)")
 # quick gates (on the lower-cased text) before the slower patterns
 _MOVED_GATE = re.compile(r"transf|taken|sent|went|go|admit|brought|receiv|reciev|came|moved|return|discharg|surgeon|"
                          r"meeting|back|leave|left")
 _REGION_GATE = re.compile(r"shore|coast|valley|side|hills|highlands|plains|panhandle|heights|peninsula|end")
 _EMPLOYER_GATE = re.compile(r"work|employ|ceo|president|owner|owns|job|retired|business|company")
-_REGION = re.compile(r"\b(?:(?:Eastern|Western|Northern|Southern|North|South|East|West)\s+"
-                     r"(?:Shore|Coast|Valley|Side|Hills|Highlands|Plains|Panhandle|Heights|Peninsula|End)|"
-                     r"(?:EASTERN|WESTERN|NORTHERN|SOUTHERN|NORTH|SOUTH|EAST|WEST)\s+"
-                     r"(?:SHORE|COAST|VALLEY|SIDE|HILLS|HIGHLANDS|PLAINS|PANHANDLE|HEIGHTS|PENINSULA))\b")
+
+
+def _region_pattern() -> re.Pattern[str]:
+    """"the Western Fells", "NORTH SHORE": a compass word and a landform (text_rules.yml region_words)."""
+    directions, landforms = word_set("region_directions"), word_set("region_landforms")
+    title = "(?:" + "|".join(sorted(w.title() for w in directions)) + r")\s+(?:" + \
+        "|".join(sorted(w.title() for w in landforms)) + ")"
+    upper = "(?:" + "|".join(sorted(w.upper() for w in directions)) + r")\s+(?:" + \
+        "|".join(sorted(w.upper() for w in landforms)) + ")"
+    return re.compile(r"\b(?:" + title + "|" + upper + r")\b")
+
+
+_REGION = _region_pattern()
 _EMPLOYER = re.compile(r"\b(?i:works\s+(?:for|at)|worked\s+(?:for|at)|working\s+(?:for|at)|employed\s+(?:by|at)|"
                        r"employee\s+of|employer\s*(?:is|:)?|ceo\s+of|president\s+of|owner\s+of|owns|job\s+at|"
                        r"retired\s+from|his\s+business|her\s+business|company)\s+(?:(?i:the)\s+)?")
@@ -256,10 +265,10 @@ _DESTINATION_WORDS = frozenset({
     "emergency", "casualty", "outpatients", "inpatients", "reception", "admissions", "physio", "physiotherapy",
 })
 _WARD = re.compile(r"\b(?i:to|at|from|in|into|on)\s+([A-Za-z][a-z]{4,}|[A-Z]{5,})\s*\d{1,2}(?![\d:]|[./]\d{2})")
-# "Per Quartermain 3 RN", "PLAN: QUARTERMAIN 2 WHEN BED AVAIL": a ward with a staff or bed word after it
+# "Per Brackenridge 3 RN", "PLAN: BRACKENRIDGE 2 WHEN BED AVAIL": a ward with a staff or bed word after it
 _WARD_AFTER = re.compile(r"\b([A-Z][a-z]{4,}|[A-Z]{5,})[ \t]\d\b(?=[ \t]+(?i:rn|rns|nurse|nurses|team|staff|when|bed|beds|"
                          r"at|today|tomorrow|tonight|or|and|with|for|to|post|after|once|if)\b)")
-_DOSE = re.compile(r"[\d.]*\s*(?:(?i:mcgs?|mg|g|ml|cc|units?|u|meq|mmol)\b|%)")
+_DOSE = re.compile(r"[\d.]{0,12}\s*(?:(?i:mcgs?|mg|g|ml|cc|units?|u|meq|mmol)\b|%)")
 _KNOWN: re.Pattern[str] | None = None
 _NEVER_WARDS: frozenset[str] | None = None
 

@@ -6,7 +6,8 @@ import re
 from site_gen.phi.finding import Category
 
 from ..lexicon import alternation
-from .base import Recognizer
+from . import filters
+from .base import Pattern, PatternRecognizer
 
 # North American and international shapes that are phone numbers without any context.
 _SHAPED = re.compile(
@@ -34,73 +35,30 @@ _AFTER_NUMBER = re.compile(
 # Digit groups that read as a phone number in words around it: "call me on 9472 7916",
 # "answering at 71-33-52-22", "messages to 699 956 915", "(301 273 45166)".
 _GROUPS = re.compile(r"(?<![\w.,/:+-])\(?\d{2,5}\)?(?:[ -]\d{2,6}){1,4}(?![\w/]|[.,:-]\d)")
-_WEAK_CUES = re.compile(
-    r"(?:\b(?:call(?:ed|ing)?|ring|reach(?:ed)?|text|txt|sms|dial(?:ed)?|phone|number|answering|messages?|"
-    r"contact(?:ed)?|fax(?:ed)?|me|us|him|her|them|on|at|to|is|\#)\s*[:\-]?\s*|\()$", re.I)
+
+_PATTERNS = (
+    Pattern("phone number shape", _SHAPED, 0.8, filters=(filters.measurement_range,)),
+    Pattern("number after a phone word", _WITH_CONTEXT, 0.7, group=1,
+            filters=(filters.clock_time, filters.decimal_measure)),
+    Pattern("digit groups read as a phone number", _GROUPS, 0.6,
+            filters=(filters.years_only, filters.clock_then_value, filters.measurement_range,
+                     filters.loose_digit_groups)),
+    Pattern("number before a phone word", _AFTER_NUMBER, 0.7, group=1),
+)
+_DIGIT_RANGE = {_PATTERNS[0]: (7, 15), _PATTERNS[1]: (4, 15), _PATTERNS[2]: (7, 13), _PATTERNS[3]: (6, 15)}
 
 
-_CLOCK = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
-_MEASURE = re.compile(r"\d\.\d{2}\b")  # "PH 7.44-7.46": a pH, not a phone extension
-_RANGE = re.compile(r"\(?(\d{3,4})\)?\s?-\s?(\d{4})")
-_PHONE_WORD = re.compile(r"\b(?:" + _CONTEXT_WORDS + r")\b\W{0,4}$", re.I)
+class PhoneRecognizer(PatternRecognizer):
+    """Telephone, fax and pager numbers: shapes that are phone numbers on their own, numbers next to a
+    phone word, and digit groups in words around them; measurement ranges, clock times and years are
+    filtered out (filters.py)."""
 
-
-def _range(value: str, text: str, start: int) -> bool:
-    """A low-high range of a measurement ("VT 900-1300", "SVR 954-1183"), not a 7-digit number:
-    the second part is larger than the first but not three times larger."""
-    m = _RANGE.fullmatch(value.strip())
-    if not m:
-        return False
-    low, high = int(m.group(1)), int(m.group(2))
-    if not low < high <= 3 * low:
-        return False
-    before = text[max(0, start - 24):start]
-    if _PHONE_WORD.search(before):
-        return False
-    # a measurement word right before: "VT", "SVR", "HR", "volumes", "in the", "improved to"
-    prev = re.search(r"([A-Za-z]+)\W{0,3}$", before)
-    if not prev:
-        return False
-    word = prev.group(1)
-    return (word.isupper() and len(word) <= 4) or word.lower() in _MEASURE_WORDS
-
-
-_MEASURE_WORDS = frozenset({"the", "to", "between", "from", "range", "volumes", "volume", "vols", "vt", "tv",
-                            "svr", "hr", "bp", "approx", "approximately", "about"})
-
-
-def _digits(value: str) -> int:
-    return sum(c.isdigit() for c in value)
-
-
-class PhoneRecognizer(Recognizer):
     name = "phone"
     category = Category.PHONE
 
-    def find(self, text):
-        for m in _SHAPED.finditer(text):
-            digits = _digits(m.group(0))
-            if 7 <= digits <= 15 and not _range(m.group(0), text, m.start()):
-                yield self.span(m.start(), m.end(), 0.8)
-        for m in _WITH_CONTEXT.finditer(text):
-            value = m.group(1)
-            digits = _digits(value)
-            if 4 <= digits <= 15 and not re.fullmatch(r"\d{1,2}[:.]\d{2}", value.strip()) \
-                    and not _MEASURE.search(value):
-                yield self.span(m.start(1), m.end(1), 0.7)
-        for m in _GROUPS.finditer(text):
-            value = m.group(0)
-            digits = _digits(value)
-            groups = re.findall(r"\d+", value)
-            if not 7 <= digits <= 13 or all(re.fullmatch(r"(?:19|20)\d\d", g) for g in groups):
-                continue
-            if len(groups) == 2 and _CLOCK.fullmatch(groups[0]) and len(groups[1]) <= 4 and "-" not in value:
-                continue  # "AT 1800 116", "since 0000 1135": a clock time and a value
-            if _range(value, text, m.start()):
-                continue
-            wide = sum(len(g) >= 3 for g in groups)
-            if len(groups) >= 3 and digits >= 8 and wide >= 2 or _WEAK_CUES.search(text[max(0, m.start() - 16):m.start()]):
-                yield self.span(m.start(), m.end(), 0.6)
-        for m in _AFTER_NUMBER.finditer(text):
-            if 6 <= _digits(m.group(1)) <= 15:
-                yield self.span(m.start(1), m.end(1), 0.7)
+    def patterns(self):
+        return _PATTERNS
+
+    def validate(self, value: str, pattern: Pattern) -> float | None:
+        low, high = _DIGIT_RANGE[pattern]
+        return pattern.score if low <= sum(c.isdigit() for c in value) <= high else None

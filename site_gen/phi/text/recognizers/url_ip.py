@@ -28,6 +28,7 @@ _FILE_EXT = re.compile(r"\.(?:png|jpe?g|gif|dcm|nii|gz|yml|yaml|md|txt|pdf|csv|j
 class UrlIpRecognizer(Recognizer):
     name = "url_ip"
     category = Category.URL_IP
+    description = "a web or IP address"
 
     def find(self, text):
         if "." in text:

@@ -1,0 +1,317 @@
+"""The trained sequence model beside the rules: a linear-chain CRF over word tokens.
+
+Why a CRF (python-crfsuite) and not a neural tagger: it trains in minutes on two shared cores,
+the model is a few MB, it loads in milliseconds, tags well over 100 KB/s in one core and needs no
+download; with lexicon and rule features its cross-validated recall matches what small neural
+taggers reach on notes of this size (see docs/text-model.md for the figures).
+
+Each token gets features of its own shape and case, its membership in the shipped word lists
+(names, places, clinical vocabulary, abbreviations, titles, relation and cue words), the rule
+recognizers' verdict on it, and the same for its neighbours.  The model gives, per token, the
+probability of each label; `Tagger.spans` turns runs of tokens whose label probability passes the
+category's threshold into spans.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from site_gen.phi.finding import Category, Span
+
+from .lexicon import (DATA_DIR, allowed_geography, clinical_abbreviations, drug_names, eponyms, is_english_word,
+                      medical_words, month_lookup, names, place_heads, radiology_vocabulary, word_set, world_names,
+                      WORLD_KINDS)
+from .nameness import nameness
+
+MODEL_FILE = DATA_DIR / "text-model.crfsuite"
+SETTINGS_FILE = DATA_DIR / "text-model.json"
+LABELS = ("NAME", "DATE", "LOCATION", "PHONE", "AGE", "ID", "CONTACT")
+LABEL_CATEGORY = {
+    "NAME": Category.NAME, "DATE": Category.DATE, "LOCATION": Category.ADDRESS, "PHONE": Category.PHONE,
+    "AGE": Category.AGE_OVER_89, "ID": Category.ID_NUMBER, "CONTACT": Category.URL_IP,
+}
+CATEGORY_LABEL = {
+    Category.NAME: "NAME", Category.INITIALS: "NAME", Category.DATE: "DATE", Category.ADDRESS: "LOCATION",
+    Category.INSTITUTION: "LOCATION", Category.PHONE: "PHONE", Category.AGE_OVER_89: "AGE",
+    Category.ID_NUMBER: "ID", Category.VEHICLE: "ID", Category.DEVICE_ID: "ID", Category.BIOMETRIC: "ID",
+    Category.EMAIL: "CONTACT", Category.URL_IP: "CONTACT",
+}
+# letters and digits apart ("12May2020" -> 12 / May / 2020), each other character on its own
+_TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s]|_")
+_SEGMENT_TOKENS = 400  # training and tagging work on runs of whole lines of about this size
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+
+
+def segments(text: str, tokens: list[Token]) -> list[tuple[int, int]]:
+    """Token index ranges of whole lines, about _SEGMENT_TOKENS long (a line longer than that is cut)."""
+    out = []
+    begin = 0
+    for i in range(1, len(tokens) + 1):
+        size = i - begin
+        at_line_end = i == len(tokens) or "\n" in text[tokens[i - 1].end:tokens[i].start]
+        if i == len(tokens) or (size >= _SEGMENT_TOKENS and at_line_end) or size >= 4 * _SEGMENT_TOKENS:
+            out.append((begin, i))
+            begin = i
+    return out
+
+
+def _shape(word: str) -> str:
+    out = []
+    for c in word:
+        s = "X" if c.isupper() else "x" if c.isalpha() else "d" if c.isdigit() else c
+        if not out or out[-1] != s:
+            out.append(s)
+    return "".join(out)[:6]
+
+
+def _script(c: str) -> str:
+    if c.isascii():
+        return "ascii"
+    name = unicodedata.name(c, "other")
+    return name.split(" ")[0].lower()
+
+
+@lru_cache(maxsize=1)
+def _word_lists() -> dict[str, frozenset[str]]:
+    lists = {key: word_set(key) for key in ("titles", "credentials", "relations", "name_cues", "name_followers",
+                                            "street_suffixes", "unit_words", "stopwords", "languages",
+                                            "weekdays", "holidays", "id_context", "phone_context")}
+    lists["roles"] = frozenset(r.split()[-1] for r in word_set("roles"))
+    lists["institution"] = frozenset(w.split()[-1] for w in word_set("institution_heads"))
+    lists["age_units"] = frozenset(w.split()[0] for w in word_set("age_units"))
+    return lists
+
+
+@lru_cache(maxsize=65536)
+def word_features(word: str) -> tuple[str, ...]:
+    """What a word says on its own: identity, shape, case, script and list membership."""
+    lower = word.lower()
+    feats = ["s=" + _shape(word)]
+    if word[0].isdigit():
+        feats.append(f"dlen={min(len(word), 9)}")
+        value = int(word[:4])
+        if len(word) <= 2:
+            feats.append("day" if 1 <= value <= 31 else "num2")
+            if 1 <= value <= 12:
+                feats.append("month#")
+        elif len(word) == 4:
+            feats.append("year" if 1900 <= value <= 2099 else "num4")
+        return tuple(feats)
+    if not word[0].isalpha():
+        return ("p=" + word,)
+    if public_word(lower):
+        # Word identity only for public vocabulary: the model file must never hold a name (or a
+        # fragment of one) from the text it was trained on, whoever retrains it.
+        feats.append("w=" + lower[:24])
+        if len(lower) > 3:
+            feats += ["suf3=" + lower[-3:], "pre3=" + lower[:3]]
+    feats.append(f"len={min(len(word), 8)}")
+    script = _script(word[0])
+    if script != "ascii":
+        feats.append("script=" + script)
+    info = names().get(lower)
+    if info is not None:
+        if info.first:
+            feats.append(f"first={min(info.first // 3, 5)}")
+        if info.surname:
+            feats.append(f"last={min(info.surname // 3, 5)}")
+        if info.word:
+            feats.append("nameword")
+    world = world_names().get(lower, 0)
+    if world:
+        feats += ["world=" + kind for i, kind in enumerate(WORLD_KINDS) if world >> i & 1]
+    english = is_english_word(lower)
+    if english:
+        feats.append("english")
+    if lower in radiology_vocabulary():
+        feats.append("radiology")
+    if lower in drug_names():
+        feats.append("drug")
+    if lower in clinical_abbreviations():
+        feats.append("abbr")
+    if lower in medical_words():
+        feats.append("medword")
+    always, conditional = eponyms()
+    if lower in always or lower in conditional:
+        feats.append("eponym")
+    if lower in allowed_geography():
+        feats.append("geo")
+    if lower in place_heads():
+        feats.append("place")
+    if lower in month_lookup():
+        feats.append("month")
+    for key, words in _word_lists().items():
+        if lower in words:
+            feats.append("list=" + key)
+    if info is None and not english and len(lower) >= 3:
+        feats.append(f"nameness={max(-2, min(2, round(nameness(lower))))}")
+    return tuple(feats)
+
+
+@lru_cache(maxsize=65536)
+def public_word(lower: str) -> bool:
+    """A word of the shipped non-name vocabulary (English, medical, drugs, abbreviations, rule word
+    lists, months, states and countries, eponyms); names and towns are not."""
+    if is_english_word(lower) or lower in radiology_vocabulary() or lower in drug_names() or lower in medical_words() \
+            or lower in clinical_abbreviations() or lower in month_lookup() or lower in allowed_geography():
+        return True
+    always, conditional = eponyms()
+    return lower in always or lower in conditional or any(lower in words for words in _word_lists().values())
+
+
+_CONTEXT_KEEP = ("w=", "s=", "list=", "first=", "last=", "p=", "month", "english", "day", "year", "dlen=")
+
+
+@lru_cache(maxsize=131072)
+def _context_features(word: str, offset: int) -> tuple[str, ...]:
+    """A neighbour's features as seen from `offset` words away ("-1w=dr")."""
+    return tuple(f"{offset}{f}" for f in word_features(word) if f.startswith(_CONTEXT_KEEP))
+
+
+def _regime(tokens: Sequence[Token]) -> str:
+    upper = lower = other = 0
+    for t in tokens:
+        if t.text[0].isalpha():
+            if t.text.isupper() and len(t.text) > 1:
+                upper += 1
+            elif t.text.islower():
+                lower += 1
+            else:
+                other += 1
+    total = upper + lower + other
+    if total and upper > 0.6 * total:
+        return "caps"
+    if total > 8 and other + upper <= max(1, 0.04 * total):
+        return "lower"
+    return "cased"
+
+
+def rule_marks(tokens: Sequence[Token], spans: Iterable[Span]) -> list[str | None]:
+    """For each token, the strongest rule verdict covering it: "CATEGORY:score-bucket" or None."""
+    marks: list[str | None] = [None] * len(tokens)
+    best: list[float] = [0.0] * len(tokens)
+    starts = [t.start for t in tokens]
+    import bisect
+    for span in spans:
+        i = bisect.bisect_right(starts, span.start) - 1
+        i = max(i, 0)
+        while i < len(tokens) and tokens[i].start < span.end:
+            if tokens[i].end > span.start and span.score >= best[i]:
+                best[i] = span.score
+                marks[i] = f"{CATEGORY_LABEL.get(span.category, 'ID')}:{min(9, int(span.score * 10))}"
+            i += 1
+    return marks
+
+
+def features(text: str, tokens: Sequence[Token], marks: Sequence[str | None]) -> list[list[str]]:
+    """The feature strings of every token (the model's input)."""
+    regime = "regime=" + _regime(tokens)
+    n = len(tokens)
+    own = [word_features(t.text) for t in tokens]
+    out = []
+    for i, tok in enumerate(tokens):
+        f = list(own[i])
+        f.append(regime)
+        if tok.text[0].isalpha():
+            f.append("case=" + ("upper" if tok.text.isupper() else "lower" if tok.text.islower()
+                                else "title" if tok.text[0].isupper() else "mixed"))
+        gap_before = text[tokens[i - 1].end:tok.start] if i else "\n"
+        gap_after = text[tok.end:tokens[i + 1].start] if i + 1 < n else "\n"
+        if "\n" in gap_before:
+            f.append("bol")
+        if "\n" in gap_after:
+            f.append("eol")
+        if not gap_before:
+            f.append("glued<")
+        if not gap_after:
+            f.append("glued>")
+        mark = marks[i]
+        if mark:
+            f.append("r=" + mark)
+            f.append("r=" + mark.split(":")[0])
+        for k in (-2, -1, 1, 2):
+            j = i + k
+            if 0 <= j < n:
+                f.extend(_context_features(tokens[j].text, k))
+                if k in (-1, 1) and marks[j]:
+                    f.append(f"{k}r=" + marks[j].split(":")[0])
+            else:
+                f.append(f"{k}edge")
+        if i and public_word(tokens[i - 1].text.lower()) and public_word(tok.text.lower()):
+            f.append("bi=" + tokens[i - 1].text.lower()[:12] + "|" + tok.text.lower()[:12])
+        out.append(f)
+    return out
+
+
+class Tagger:
+    """A trained model plus the per-category thresholds chosen by cross-validation."""
+
+    def __init__(self, model: Path | None = None, settings: dict | None = None) -> None:
+        import pycrfsuite  # imported here: the rules alone work without the model
+
+        self.model_path = model or MODEL_FILE
+        self._tagger = pycrfsuite.Tagger()
+        self._tagger.open(str(self.model_path))
+        if settings is None:
+            settings = json.loads(SETTINGS_FILE.read_text(encoding="utf-8")) if SETTINGS_FILE.exists() else {}
+        self.settings = settings
+        self.labels = [label for label in self._tagger.labels() if label != "O"]
+
+    def probabilities(self, text: str, tokens: list[Token], marks: list[str | None]) -> list[dict[str, float]]:
+        """Per token, the probability of each label (the model's marginals)."""
+        out: list[dict[str, float]] = []
+        tagger = self._tagger
+        labels = self.labels
+        for begin, end in segments(text, tokens):
+            xseq = features(text, tokens[begin:end], marks[begin:end])
+            tagger.set(xseq)
+            for pos in range(end - begin):
+                out.append({label: tagger.marginal(label, pos) for label in labels})
+        return out
+
+    def spans(self, text: str, tokens: list[Token], marks: list[str | None], thresholds: dict[str, float]) -> list[Span]:
+        """Runs of tokens whose probability of one label passes its threshold."""
+        probs = self.probabilities(text, tokens, marks)
+        return spans_from_probabilities(text, tokens, probs, thresholds)
+
+
+def spans_from_probabilities(text: str, tokens: Sequence[Token], probs: Sequence[dict[str, float]],
+                             thresholds: dict[str, float]) -> list[Span]:
+    out: list[Span] = []
+    current: tuple[str, int, int, float] | None = None  # label, start, end, best probability
+    for tok, p in zip(tokens, probs):
+        label, best = max(p.items(), key=lambda kv: kv[1]) if p else ("", 0.0)
+        hit = best >= thresholds.get(label, 0.5)
+        if current and (not hit or label != current[0] or "\n" in text[current[2]:tok.start]):
+            out.append(Span(current[1], current[2], LABEL_CATEGORY[current[0]], "model", round(current[3], 3),
+                            why=f"trained model: {current[0].lower()} with probability {current[3]:.2f}"))
+            current = None
+        if hit:
+            current = (label, current[1], tok.end, max(current[3], best)) if current else (label, tok.start, tok.end, best)
+    if current:
+        out.append(Span(current[1], current[2], LABEL_CATEGORY[current[0]], "model", round(current[3], 3),
+                        why=f"trained model: {current[0].lower()} with probability {current[3]:.2f}"))
+    return out
+
+
+@lru_cache(maxsize=1)
+def shipped_tagger() -> Tagger | None:
+    """The model inside the package, or None when the package has none (rules alone then)."""
+    if not MODEL_FILE.exists():
+        return None
+    return Tagger()

@@ -1,0 +1,91 @@
+"""Training, cross-validation and loading of the text model, on small invented data."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from site_gen.phi.finding import Category
+from site_gen.phi.text import analyze, train
+from site_gen.phi.text.corpus import read_corpora
+from site_gen.phi.text.detector import Detector
+from site_gen.phi.text.synthetic import generate
+from site_gen.phi.text.tagger import MODEL_FILE, SETTINGS_FILE, Tagger, shipped_tagger
+
+NOTES = [
+    ("Family mtg with son Tavita and dtr Marisol, d/w Dr Ekwueme.", [(20, 26, "RelativeProxyName"),
+                                                                  (35, 42, "RelativeProxyName"),
+                                                                  (51, 58, "HCPName")]),
+    ("To Wexmoor 5 from Brindlecombe Infirmary on 4/12.", [(3, 12, "Location"), (18, 40, "Location"),
+                                                         (44, 48, "Date")]),
+    ("Lungs clear. Foley d/c. Plan: wean PEEP to 5.", []),
+]
+
+
+@pytest.fixture(scope="module")
+def corpus_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("corpora")
+    (root / "text").mkdir()
+    rows = []
+    for i in range(12):
+        text, gold = NOTES[i % len(NOTES)]
+        rows.append({"id": f"n{i}", "patient": i % 4, "text": text,
+                     "phi": [{"start": a, "end": b, "type": t} for a, b, t in gold]})
+    (root / "text" / "physionet-invented.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return root
+
+
+def test_synthetic_text_is_reproducible_and_labelled():
+    a, b = generate(30, seed=3), generate(30, seed=3)
+    assert [d.text for d in a] == [d.text for d in b]
+    assert generate(30, seed=4)[0].text != a[0].text or generate(30, seed=4)[1].text != a[1].text
+    kinds = {k for d in a for _, _, k in d.required}
+    assert {"NAME", "DATE"} <= kinds
+    for doc in a:
+        for start, end, _ in doc.required:
+            assert 0 <= start < end <= len(doc.text) and doc.text[start:end].strip()
+
+
+def test_training_writes_a_model_that_loads_and_tags(corpus_dir, tmp_path):
+    assert train.main([str(corpus_dir), "--folds", "0", "--synthetic", "150", "--out", str(tmp_path)]) == 0
+    model, settings = tmp_path / MODEL_FILE.name, tmp_path / SETTINGS_FILE.name
+    assert model.stat().st_size > 1000
+    written = json.loads(settings.read_text())
+    assert written["trained_on"] == {"physionet-invented": 12, "synthetic": 150}
+    detector = Detector(Tagger(model, written))
+    text = "Family mtg with son Ngozi and dtr Anneliese, d/w Dr Vukovic."
+    spans = analyze(text, detector)
+    assert any(s.category == Category.NAME and text[s.start:s.end].startswith("Ngozi") for s in spans)
+    assert all(s.why for s in spans)
+
+
+def test_model_file_holds_no_name_from_its_training_text(corpus_dir, tmp_path):
+    """Word identities enter the model only for public vocabulary: a deployment that retrains on
+    its own notes must not publish its patients' names inside the model file."""
+    assert train.main([str(corpus_dir), "--folds", "0", "--synthetic", "20", "--out", str(tmp_path)]) == 0
+    raw = (tmp_path / MODEL_FILE.name).read_bytes().lower()
+    for name in (b"tavita", b"marisol", b"ekwueme", b"wexmoor", b"brindlecombe"):
+        assert name not in raw
+    assert b"w=" in raw  # ordinary words are features
+
+
+def test_cross_validation_never_scores_a_training_fold(corpus_dir, tmp_path):
+    corpora = read_corpora(corpus_dir)
+    prepared, synthetic = train.prepare_all(corpora, 40, 1, log=lambda msg: None)
+    results = train.cross_validate(prepared, synthetic, 2, tmp_path, log=lambda msg: None)
+    assert len(results) == 2
+    held = [sum(s.docs for s in r["scores"].values()) for r in results]
+    assert sum(held) == 12  # every note scored exactly once, by the model that did not see it
+    for r in results:
+        assert set(r["settings"]["model_thresholds"]) == set(train.LABELS)
+
+
+def test_shipped_model_is_small_and_loads():
+    if not MODEL_FILE.exists():
+        pytest.skip("no model shipped in this checkout")
+    shipped_tagger.cache_clear()
+    tagger = shipped_tagger()
+    assert tagger is not None and set(tagger.labels) <= set(train.LABELS)
+    assert MODEL_FILE.stat().st_size < 8 * 1024 * 1024
+    settings = json.loads(SETTINGS_FILE.read_text())
+    assert set(settings["model_thresholds"]) == set(settings["veto_thresholds"]) == set(train.LABELS)
