@@ -51,3 +51,28 @@ def test_vertebral_levels_are_no_date_for_the_model():
     tokens = tokenize(text)
     probs = [{"DATE": 0.9} if t.text.isdigit() else {} for t in tokens]
     assert combine(Analysis(text, [], tokens, probs), {"model_thresholds": {"DATE": 0.5}})
+
+
+def _model_spans(text, probs_by_word, thresholds):
+    tokens = tokenize(text)
+    probs = [dict(probs_by_word.get(t.text, {})) for t in tokens]
+    return [(text[s.start:s.end], s.category) for s in combine(Analysis(text, [], tokens, probs),
+                                                                {"model_thresholds": thresholds})]
+
+
+def test_model_spans_hold_what_their_kind_is_made_of():
+    """A date needs a digit or a month, a phone number a digit: syntax and words next to a date
+    that the model gives a high date probability are no date ('!!str' before a block of dates)."""
+    text = "tag !!str\n2 May 2020; ward rounds; call (555) 0100"
+    likely = {"str": {"DATE": 0.8}, "!": {"DATE": 0.8}, "2": {"DATE": 0.9}, "May": {"DATE": 0.9},
+              "2020": {"DATE": 0.9}, "ward": {"PHONE": 0.9}, "rounds": {"PHONE": 0.9},
+              "(": {"PHONE": 0.9}, "555": {"PHONE": 0.9}, ")": {"PHONE": 0.9}, "0100": {"PHONE": 0.9}}
+    spans = _model_spans(text, likely, {"DATE": 0.5, "PHONE": 0.5})
+    assert spans == [("2 May 2020", Category.DATE), ("555) 0100", Category.PHONE)]
+
+
+def test_model_spans_are_trimmed_of_punctuation_and_keep_holidays():
+    text = "Home for -Christmas Day- and back."
+    likely = {"-": {"DATE": 0.9}, "Christmas": {"DATE": 0.9}, "Day": {"DATE": 0.9}, "and": {"DATE": 0.9}}
+    assert _model_spans(text, likely, {"DATE": 0.5}) == [("Christmas Day- and", Category.DATE)]
+    assert _model_spans("Seen - and - back", {"-": {"DATE": 0.9}, "and": {"DATE": 0.9}}, {"DATE": 0.5}) == []
