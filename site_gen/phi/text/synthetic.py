@@ -18,7 +18,8 @@ import re
 from functools import lru_cache
 
 from .corpus import Doc
-from .lexicon import _read_lines, eponyms, english_words, names, radiology_vocabulary, word_set, world_name_rows
+from .lexicon import (_read_lines, drug_names, eponyms, english_words, names, radiology_vocabulary, word_set,
+                      world_name_rows)
 
 Piece = tuple[str, str | None]  # text, gold type or None
 
@@ -62,7 +63,9 @@ def _pools() -> dict[str, list[str]]:
     # ordinary words that are also names ("reason", "grant", "rose"): in prose they are words
     name_words = sorted(w for w in english if (info := names().get(w)) is not None and info.word)
     journal = sorted(w for w in word_set("journal_words") if w.isalpha() and len(w) > 2)
-    return {"english": english, "name_word": name_words, "journal": journal,
+    drugs = sorted(w for w in drug_names() if w.isalpha() and len(w) >= 6)
+    return {"english": english, "name_word": name_words, "journal": journal, "drug": drugs,
+            "rare_eponym": sorted(w.capitalize() for w in always if w.isalpha()),
             "first": sorted(firsts), "last": sorted(lasts), "wfirst": sorted(world["first"]),
             "wlast": sorted(world["last"]), "wcity": sorted(world["city"]), "wstreet": sorted(world["street"]),
             "town": sorted(towns), "eponym": sorted(w.capitalize() for w in always | conditional if w.isalpha()),
@@ -326,6 +329,39 @@ class _Gen:
         ]
         return [(r.choice(sentences), None)]
 
+    def shorthand(self) -> str:
+        """A drug as nurses write it: cut to its first letters ("vanco", "levo") or whole."""
+        r = self.r
+        drug = self.pick("drug")
+        word = drug[:r.randint(3, 6)] if r.random() < 0.6 else drug
+        x = r.random()
+        return word.upper() if x < 0.2 else word.capitalize() if x < 0.7 else word
+
+    def device(self) -> str:
+        """An eponymous device or sign without its head word ("Hickman flushed"); only eponyms that are
+        no common name (a common one needs its head word: "Smith fracture")."""
+        r = self.r
+        word = self.pick("rare_eponym")
+        return word.upper() if r.random() < 0.2 else word if r.random() < 0.2 else word.capitalize()
+
+    def drug_talk(self) -> list[Piece]:
+        """Nursing shorthand about drugs and devices: no PHI, though the words look like names."""
+        r = self.r
+        d, e = self.shorthand, self.device
+        sentences = [
+            f"On {d()}, {d()} and {d()}.",
+            f"Remains on {d()}, {d()}/{d()}, {d()} gtt at {r.randint(1, 20)} mcg/min.",
+            f"{d()} titrated for SBP > {r.randint(80, 110)}; weaned {d()} to off.",
+            f"receiving {d()} q{r.choice([6, 8, 12])}h, {d()} and {d()}. trough {d()} sent.",
+            f"{e()} in place draining clear yellow urine. {e()} flushed, good blood return.",
+            f"{e()} {r.choice(['d/c', 'dc', 'removed', 'changed', 'placed', 'on standby', 'applied'])}. "
+            f"{d()} started at {r.randint(1, 200)} mcg.",
+            f"ID: on {d()}/{d()}, afebrile. CV: {d()} weaned, {e()} remains in R groin.",
+            f"NEURO: {r.choice(['MAE', 'PERRL', 'PERL', 'A&O x3'])}, {r.choice(['PERL', 'MAE', 'follows commands'])} "
+            f"at {r.randint(1, 5)}mm. Sedated on {d()}/{d()}.",
+        ]
+        return [(r.choice(sentences), None)]
+
     def clean(self) -> list[Piece]:
         """A radiology sentence with eponyms, measurements, scores, years alone: no PHI."""
         r = self.r
@@ -397,6 +433,9 @@ def _template_pieces(g: _Gen) -> list[Piece]:
         lambda: g.case_file(),
         lambda: g.case_file() + T("presentation: Seen by ") + g.staff() + T(" on ") + g.date() + T(".\n"),
         lambda: g.case_file() + T("history: ") + g.clean() + T(" Referred from ") + g.hospital() + T(".\n"),
+        lambda: g.drug_talk(),
+        lambda: g.drug_talk() + T(" ") + g.relative() + T(" called, updated."),
+        lambda: T("SOCIAL: ") + g.relative() + T(" in to visit. ") + g.drug_talk(),
         lambda: g.documentation(),
         lambda: g.documentation() + T(" ") + g.documentation(),
     ]

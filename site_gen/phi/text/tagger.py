@@ -336,11 +336,29 @@ class Tagger:
         return spans_from_probabilities(text, tokens, probs, thresholds)
 
 
+def most_likely(probs: Sequence[dict[str, float]]) -> list[tuple[str, float]]:
+    """Per token, its most probable label and that probability."""
+    return [max(p.items(), key=_second) if p else ("", 0.0) for p in probs]
+
+
+def _second(pair: tuple[str, float]) -> float:
+    return pair[1]
+
+
 def spans_from_probabilities(text: str, tokens: Sequence[Token], probs: Sequence[dict[str, float]],
-                             thresholds: dict[str, float]) -> list[Span]:
+                             thresholds: dict[str, float], best: Sequence[tuple[str, float]] | None = None,
+                             candidates: Sequence[int] | None = None) -> list[Span]:
     """Runs of tokens on one line whose most probable label passes its threshold, trimmed of the
     punctuation at their edges and kept only when they hold what such an identifier is made of
-    (`_anchored`): a date holds a digit or a month, a phone number a digit, a name a word."""
+    (`_anchored`): a date holds a digit or a month, a phone number a digit, a name a word.
+
+    `best` (most_likely(probs)) and `candidates` (the indexes of the tokens whose best probability
+    reaches the lowest threshold, in order) may be passed when the same probabilities are read
+    with many thresholds."""
+    best = most_likely(probs) if best is None else best
+    if candidates is None:
+        floor = min(thresholds.values(), default=0.5)
+        candidates = [i for i, (_, p) in enumerate(best) if p >= floor]
     out: list[Span] = []
     run: list[int] = []  # token indexes of the current run
     run_label, run_best = "", 0.0
@@ -351,17 +369,17 @@ def spans_from_probabilities(text: str, tokens: Sequence[Token], probs: Sequence
             out.append(Span(tokens[inner[0]].start, tokens[inner[-1]].end, LABEL_CATEGORY[run_label], "model",
                             round(run_best, 3), why=f"trained model: {run_label.lower()} with probability {run_best:.2f}"))
 
-    for i, (tok, p) in enumerate(zip(tokens, probs)):
-        label, best = max(p.items(), key=lambda kv: kv[1]) if p else ("", 0.0)
-        hit = best >= thresholds.get(label, 0.5)
-        if run and (not hit or label != run_label or "\n" in text[tokens[run[-1]].end:tok.start]):
+    for i in candidates:
+        label, probability = best[i]
+        if probability < thresholds.get(label, 0.5):
+            continue
+        if run and (i != run[-1] + 1 or label != run_label or "\n" in text[tokens[run[-1]].end:tokens[i].start]):
             close()
             run = []
-        if hit:
-            if not run:
-                run_label, run_best = label, best
-            run.append(i)
-            run_best = max(run_best, best)
+        if not run:
+            run_label, run_best = label, probability
+        run.append(i)
+        run_best = max(run_best, probability)
     if run:
         close()
     return out
