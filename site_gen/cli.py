@@ -5,9 +5,10 @@ import argparse
 import sys
 
 from .commands import EXIT_USAGE, check_phi, check_pr, codeowners, takedown, users, validate
-from .commands import check, import_dicom, lfs, new_case, review
+from .commands import check, import_dicom, lfs, media, new_case, preview, review
 
-COMMANDS = (validate, check_phi, users, codeowners, check_pr, takedown, new_case, import_dicom, check, review, lfs)
+COMMANDS = (validate, check_phi, users, codeowners, check_pr, takedown, new_case, import_dicom, check, review, lfs,
+            media, preview)
 
 
 class _Parser(argparse.ArgumentParser):

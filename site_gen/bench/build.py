@@ -1,11 +1,27 @@
-"""Benchmark: build a synthetic library of N cases with DICOM series, then rebuild after one change.
+"""Benchmark: our `mkdocs build` against plain MkDocs on the very same pages, at N cases.
 
-    python -m site_gen.bench.build --cases 100 1000 [--slices 10] [--size 128]
+    python -m site_gen.bench.build --cases 1000 [--slices 3] [--size 64] [--repeat 3] [--serve]
 
-For each N it generates a repository (one CT series per case, each series different so
-the media cache cannot share work between cases), then runs the real `mkdocs build` three
-times: cold (empty cache), warm with no change, and after one case's text and one of its
-images changed.  Reports wall time and the build process's peak memory (max RSS).
+For each N it generates a repository of synthetic cases (one CT series per case, each
+series different so the media cache cannot share work between cases) and measures, with
+the real `mkdocs` command line:
+
+* cold build (empty cache), warm build (no change), rebuild after one case's text changed,
+  and after one case's text and images changed;
+* plain MkDocs + Material building the pages our generator produces, written out as plain
+  Markdown files with the same theme, navigation, extensions, footer and assets but without
+  the plugin.  Plain and warm builds alternate (`--repeat` pairs) so that load from other
+  processes on the machine hits both alike; the ratio of the medians is the figure of merit;
+* peak memory of the whole process tree (the build and its worker processes, sampled from
+  /proc every 50 ms: resident sizes summed, so shared pages count more than once) and the
+  largest single process (max RSS from the kernel);
+* the search index size per case;
+* with `--serve`: edit-to-preview under `mkdocs serve` (a case.yml changes, the page is polled
+  until the change shows), against what MkDocs needs to render that case page and the
+  listings that mention it (timed inside MkDocs on the plain project) and against plain
+  `mkdocs serve` of the plain project, and the time `site-gen preview` takes to serve one case.
+
+Timings on a shared machine are noisy: compare the ratios, not the seconds.
 """
 from __future__ import annotations
 
@@ -13,12 +29,20 @@ import argparse
 import json
 import os
 import shutil
+import signal
+import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
+import yaml
+
+from ..site.urls import Urls
 from .synthetic import write_ct_series
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +71,7 @@ teaching_points: [Synthetic benchmark case.]
 """
 
 SYSTEMS = ["chest", "oncology", "musculoskeletal", "cardiac", "vascular"]
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
 def make_repository(root: Path, cases: int, slices: int, size: int) -> None:
@@ -63,59 +88,365 @@ def make_repository(root: Path, cases: int, slices: int, size: int) -> None:
             sex="female" if index % 2 else "male", size=int(nodule), key=max(1, slices // 2)))
 
 
-def timed_build(root: Path, out: Path, cache: Path) -> dict:
-    env = dict(os.environ, SITE_GEN_CACHE=str(cache), NO_MKDOCS_2_WARNING="1")
+# -- memory of a process tree ------------------------------------------------------------------
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found.extend(int(p) for p in handle.read().split())
+    except OSError:
+        pass
+    return found
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            return int(handle.read().split()[1]) * PAGE_SIZE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+class TreeMemory(threading.Thread):
+    """Peak of the summed resident size of a process and all its descendants."""
+
+    def __init__(self, pid: int, interval: float = 0.05):
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak, self.peak_processes = pid, interval, 0, 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            tree, index = [self.pid], 0
+            while index < len(tree):
+                tree.extend(_children(tree[index]))
+                index += 1
+            total = sum(_rss(pid) for pid in tree)
+            if total > self.peak:
+                self.peak, self.peak_processes = total, len(tree)
+            self._stop_event.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+def _env(cache: Path) -> dict:
+    return dict(os.environ, SITE_GEN_CACHE=str(cache), NO_MKDOCS_2_WARNING="1")
+
+
+def timed_build(config: Path, out: Path, cache: Path, *extra: str, profile: Path | None = None) -> dict:
+    """One `mkdocs build` in its own process: wall time and memory of its process tree."""
+    command = [sys.executable]
+    if profile is not None:
+        command += ["-m", "cProfile", "-o", str(profile)]
+    command += ["-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(out), *extra]
     start = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(root / "mkdocs.yml"),
-                                "-d", str(out)], env=env, cwd=root, stdout=subprocess.DEVNULL,
+    process = subprocess.Popen(command, env=_env(cache), cwd=config.parent, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
+    sampler = TreeMemory(process.pid)
+    sampler.start()
+    stderr = process.stderr.read().decode() if process.stderr else ""
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
-    stderr = process.stderr.read().decode() if process.stderr else ""
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"build failed:\n{stderr}")
-    return {"seconds": round(seconds, 2), "peak_mib": round(usage.ru_maxrss / 1024, 1)}
+    sampler.stop()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"build of {config} failed:\n{stderr}")
+    return {"seconds": round(seconds, 2), "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
+            "tree_peak_mib": round(sampler.peak / 2**20, 1),
+            "processes": sampler.peak_processes,
+            # the build's own max RSS, or that of its largest worker if larger (kernel, wait4)
+            "largest_process_mib": round(usage.ru_maxrss / 1024, 1)}
 
 
-def run(cases: int, slices: int, size: int, keep: Path | None) -> dict:
+# -- the same pages, built by plain MkDocs ----------------------------------------------------
+def make_plain_project(root: Path, plain: Path, cache: Path) -> None:
+    """Write what the plugin contributes (pages, generated files, assets, footer, extra CSS and
+    JavaScript) as a plain MkDocs project with the repository's own mkdocs.yml minus the plugin."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    os.environ["SITE_GEN_CACHE"] = str(cache)
+    config = load_config(str(root / "mkdocs.yml"))
+    config = config.plugins.on_config(config)
+    plugin = config.plugins["case-library"]
+    config.site_dir = tempfile.mkdtemp(prefix="plain-generate-")
+    plugin.on_pre_build(config=config)
+    files = plugin.on_files(Files([]), config=config)
+    shutil.rmtree(config.site_dir, ignore_errors=True)
+    docs = plain / "docs"
+    shutil.copytree(root / "docs", docs)
+    from ..phi.allow import strip_pragmas  # the plugin publishes hand-written pages without allow comments
+    for page in docs.rglob("*.md"):
+        page.write_text(strip_pragmas(page.read_text(encoding="utf-8")), encoding="utf-8")
+    for file in files:
+        target = docs / file.src_uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(file.content_bytes)
+    with open(root / "mkdocs.yml", encoding="utf-8") as handle:
+        from mkdocs.utils.yaml import yaml_load
+        settings = yaml_load(handle)
+    settings["plugins"] = [p for p in settings["plugins"]
+                           if not (isinstance(p, dict) and "case-library" in p) and p != "case-library"]
+    settings["extra_css"] = list(config.extra_css)
+    settings["extra_javascript"] = [str(script) for script in config.extra_javascript]
+    settings["site_url"] = config.site_url
+    # The plugin's footer partial with its two values written in.
+    from importlib import resources
+    partial = resources.files("site_gen.site").joinpath("templates", "footer-copyright.html").read_text("utf-8")
+    overrides = plain / "overrides" / "partials"
+    overrides.mkdir(parents=True)
+    # The plugin's replacements of Material's templates (Content-Security-Policy, scripts as files).
+    from ..site.plugin import CONTENT_SECURITY_POLICY, THEME_TEMPLATES
+    for name, source in THEME_TEMPLATES.items():
+        text = resources.files("site_gen.site").joinpath("templates", "theme", source).read_text("utf-8")
+        target = plain / "overrides" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text.replace("{{ case_library_csp }}", CONTENT_SECURITY_POLICY))
+    (overrides / "copyright.html").write_text(
+        f"{{% set case_library_privacy_url = {json.dumps(Urls(config.use_directory_urls).page_url('privacy.md'))} %}}"
+        f"{{% set case_library_privacy_contact = {json.dumps(plugin.config.privacy_contact)} %}}\n" + partial)
+    settings["theme"]["custom_dir"] = "overrides"
+    (plain / "mkdocs.yml").write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False))
+
+
+def search_index_kib(site: Path) -> float:
+    index = site / "search" / "search_index.json"
+    return index.stat().st_size / 1024 if index.is_file() else 0.0
+
+
+# -- edit to preview -------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _wait(predicate, seconds: float, step: float = 0.02) -> float:
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        if predicate():
+            return time.perf_counter() - start
+        time.sleep(step)
+    raise SystemExit(f"condition not met within {seconds} s")
+
+
+def serve_latency(root: Path, cache: Path, slug: str, edits: int = 3) -> dict:
+    """`mkdocs serve` on the repository: seconds from saving case.yml until the page shows it."""
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}",
+                                "--livereload"], cwd=root, env=_env(cache), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/cases/{slug}/"
+    case_file = root / "cases" / slug / "case.yml"
+    original = case_file.read_text()
+    try:
+        first = _wait(lambda: "Synthetic pulmonary nodule" in _fetch(url), 900, 0.2)
+        latencies = []
+        for edit in range(edits):
+            marker = f"Edited nodule {edit}"
+            case_file.write_text(original.replace("title: Synthetic pulmonary nodule", f"title: {marker}"))
+            latencies.append(round(_wait(lambda: marker in _fetch(url), 120), 2))
+            time.sleep(1.0)
+        return {"first_build_s": round(first, 1), "edit_to_page_s": latencies,
+                "edit_to_page_median_s": statistics.median(latencies)}
+    finally:
+        case_file.write_text(original)
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def plain_serve_latency(plain: Path, slug: str, edits: int = 3) -> dict:
+    """Plain `mkdocs serve` on the plain project: seconds from saving the case page's Markdown
+    until the browser gets it (MkDocs rebuilds every page after any change)."""
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", "--livereload"],
+                               cwd=plain, env=_env(plain / "unused-cache"), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/cases/{slug}/"
+    page = plain / "docs" / "cases" / f"{slug}.md"
+    original = page.read_text()
+    try:
+        _wait(lambda: "Synthetic pulmonary nodule" in _fetch(url), 900, 0.2)
+        latencies = []
+        for edit in range(edits):
+            marker = f"Plain edit {edit}"
+            page.write_text(original.replace("Synthetic pulmonary nodule", marker))
+            latencies.append(round(_wait(lambda: marker in _fetch(url), 300), 2))
+            time.sleep(1.0)
+        return {"edit_to_page_s": latencies, "edit_to_page_median_s": statistics.median(latencies)}
+    finally:
+        page.write_text(original)
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def mkdocs_render_reference(plain: Path, slug: str, repeat: int = 3) -> dict:
+    """What MkDocs needs to render the case page and every page that mentions the case, inside
+    MkDocs (read, Markdown, theme template, write) on the plain project: the edit-to-preview
+    yardstick."""
+    from mkdocs.commands import build as mkbuild
+    from mkdocs.config import load_config
+    from mkdocs.structure.pages import Page
+
+    site = Path(tempfile.mkdtemp(prefix="render-ref-"))
+    try:
+        config = load_config(str(plain / "mkdocs.yml"), site_dir=str(site))
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        files = mkbuild.get_files(config)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        nav = config.plugins.on_nav(mkbuild.get_navigation(files, config), config=config, files=files)
+        pages = files.documentation_pages()
+        for file in pages:
+            if file.page is None:
+                Page(None, file, config)
+            mkbuild._populate_page(file.page, config, files)
+        env = config.plugins.on_env(env, config=config, files=files)
+        needle = f"cases/{slug}/"
+        subset = [f for f in pages if f.src_uri == f"cases/{slug}.md" or needle in (f.content_string or "")]
+        best = None
+        for _ in range(repeat):
+            start = time.perf_counter()
+            for file in subset:
+                mkbuild._populate_page(file.page, config, files)
+                mkbuild._build_page(file.page, config, pages, nav, env)
+            seconds = time.perf_counter() - start
+            best = seconds if best is None else min(best, seconds)
+        return {"pages": len(subset), "render_s": round(best, 3)}
+    finally:
+        shutil.rmtree(site, ignore_errors=True)
+
+
+def preview_time(root: Path, cache: Path, slug: str) -> dict:
+    """`site-gen preview cases/<slug>`: seconds until the case page is served."""
+    port = _free_port()
+    start = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "site_gen.cli", "preview", f"cases/{slug}",
+                                "--port", str(port)], cwd=root, env=_env(cache),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        url = f"http://127.0.0.1:{port}/cases/{slug}/"
+        _wait(lambda: "case-title" in _fetch(url), 120, 0.02)
+        return {"seconds": round(time.perf_counter() - start, 2)}
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+# -- the benchmark ---------------------------------------------------------------------------
+def run(cases: int, slices: int, size: int, repeat: int, keep: Path | None, serve: bool,
+        profile: Path | None) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"bench-{cases}-", dir=keep))
-    root, out, cache = work / "repo", work / "site", work / "cache"
+    root, out, cache, plain = work / "repo", work / "site", work / "cache", work / "plain"
+    config = root / "mkdocs.yml"
     started = time.perf_counter()
     make_repository(root, cases, slices, size)
-    generated = round(time.perf_counter() - started, 1)
-    cold = timed_build(root, out, cache)
-    warm = timed_build(root, out, cache)
+    result: dict = {"cases": cases, "slices_per_case": slices, "image_size": size,
+                    "generate_s": round(time.perf_counter() - started, 1)}
+    result["cold_build"] = timed_build(config, out, cache)
+    make_plain_project(root, plain, cache)
+    plain_runs, warm_runs = [], []
+    for _ in range(repeat):
+        plain_runs.append(timed_build(plain / "mkdocs.yml", work / "plain-site", cache))
+        warm_runs.append(timed_build(config, out, cache))
+    if profile:  # a separate run: the profiler's overhead stays out of the timings
+        timed_build(config, out, cache, profile=profile / f"warm-{cases}.prof")
+        timed_build(plain / "mkdocs.yml", work / "plain-site", cache, profile=profile / f"plain-{cases}.prof")
+    plain_s = statistics.median(r["seconds"] for r in plain_runs)
+    warm_s = statistics.median(r["seconds"] for r in warm_runs)
+    result["plain_mkdocs"] = {"seconds": plain_s, "runs": [r["seconds"] for r in plain_runs],
+                              "cpu_seconds": statistics.median(r["cpu_seconds"] for r in plain_runs),
+                              "tree_peak_mib": max(r["tree_peak_mib"] for r in plain_runs)}
+    result["warm_build"] = {"seconds": warm_s, "runs": [r["seconds"] for r in warm_runs],
+                            "cpu_seconds": statistics.median(r["cpu_seconds"] for r in warm_runs),
+                            "tree_peak_mib": max(r["tree_peak_mib"] for r in warm_runs),
+                            "largest_process_mib": max(r["largest_process_mib"] for r in warm_runs)}
+    result["warm_over_plain"] = round(warm_s / plain_s, 2)
+    result["warm_over_plain_cpu"] = round(statistics.median(r["cpu_seconds"] for r in warm_runs)
+                                          / statistics.median(r["cpu_seconds"] for r in plain_runs), 2)
+    result["pair_ratios"] = [round(w["seconds"] / p["seconds"], 2) for w, p in zip(warm_runs, plain_runs)]
+
     changed = root / "cases" / "case-00000"
     text = (changed / "case.yml").read_text().replace("No lymphadenopathy.", "No lymphadenopathy or effusion.")
     (changed / "case.yml").write_text(text)
+    result["rebuild_one_case_text"] = timed_build(config, out, cache)
     write_ct_series(changed / "ct", slices=slices, size=size, nodule_mm=30.0, seed=99999)
-    one_changed = timed_build(root, out, cache)
-    pages = sum(1 for _ in out.rglob("*.html"))
-    html_mib = sum(p.stat().st_size for p in out.rglob("*.html")) / 2**20
+    (changed / "case.yml").write_text(text.replace("or effusion.", "or pleural effusion."))
+    result["rebuild_one_case_text_and_images"] = timed_build(config, out, cache)
+
+    pages = sorted(out.rglob("*.html"))
+    result["html_pages"] = len(pages)
+    result["html_mib"] = round(sum(p.stat().st_size for p in pages) / 2**20, 1)
+    index_kib = search_index_kib(out)
+    result["search_index_kib"] = round(index_kib, 1)
+    result["search_index_kib_per_case"] = round(index_kib / cases, 2)
+    result["plain_search_index_kib"] = round(search_index_kib(work / "plain-site"), 1)
+    result["peak_tree_mib"] = max(result["cold_build"]["tree_peak_mib"], result["warm_build"]["tree_peak_mib"],
+                                  result["rebuild_one_case_text"]["tree_peak_mib"],
+                                  result["rebuild_one_case_text_and_images"]["tree_peak_mib"])
+    if serve:
+        slug = f"case-{cases // 2:05d}"
+        result["render_reference"] = mkdocs_render_reference(plain, slug)
+        result["serve"] = serve_latency(root, cache, slug)
+        result["serve"]["over_render_reference"] = round(
+            result["serve"]["edit_to_page_median_s"] / result["render_reference"]["render_s"], 2)
+        result["plain_serve"] = plain_serve_latency(plain, slug)
+        result["preview"] = preview_time(root, cache, slug)
     if keep is None:
         shutil.rmtree(work, ignore_errors=True)
-    return {"cases": cases, "slices_per_case": slices, "image_size": size, "generate_s": generated,
-            "cold_build": cold, "rebuild_no_change": warm, "rebuild_one_case_changed": one_changed,
-            "html_pages": pages, "html_mib": round(html_mib, 1)}
+    else:
+        result["kept"] = str(work)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, nargs="+", default=[100])
-    parser.add_argument("--slices", type=int, default=10)
-    parser.add_argument("--size", type=int, default=128)
+    parser.add_argument("--slices", type=int, default=3)
+    parser.add_argument("--size", type=int, default=64)
+    parser.add_argument("--repeat", type=int, default=3, help="plain/warm build pairs (default 3)")
+    parser.add_argument("--serve", action="store_true", help="also measure mkdocs serve and site-gen preview")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the last warm build into this folder")
     parser.add_argument("--keep", type=Path, help="keep the generated repositories in this folder")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    results = [run(n, args.slices, args.size, args.keep) for n in args.cases]
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+    results = [run(n, args.slices, args.size, args.repeat, args.keep, args.serve, args.profile)
+               for n in args.cases]
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
-    print(f"{'cases':>6} {'cold s':>8} {'cold MiB':>9} {'no-change s':>12} {'one-change s':>13} {'MiB':>6} {'pages':>6} {'HTML MiB':>9}")
     for r in results:
-        print(f"{r['cases']:>6} {r['cold_build']['seconds']:>8} {r['cold_build']['peak_mib']:>9} "
-              f"{r['rebuild_no_change']['seconds']:>12} {r['rebuild_one_case_changed']['seconds']:>13} "
-              f"{r['rebuild_one_case_changed']['peak_mib']:>6} {r['html_pages']:>6} {r['html_mib']:>9}")
+        print(f"{r['cases']} cases ({r['slices_per_case']} slices of {r['image_size']} px), "
+              f"{r['html_pages']} pages, {r['html_mib']} MiB HTML")
+        print(f"  cold build            {r['cold_build']['seconds']:>8} s   tree peak {r['cold_build']['tree_peak_mib']} MiB")
+        print(f"  plain MkDocs          {r['plain_mkdocs']['seconds']:>8} s   runs {r['plain_mkdocs']['runs']}")
+        print(f"  warm build            {r['warm_build']['seconds']:>8} s   runs {r['warm_build']['runs']}"
+              f"   ratio {r['warm_over_plain']} (pairs {r['pair_ratios']}; CPU time {r['warm_over_plain_cpu']})")
+        print(f"  one case, text        {r['rebuild_one_case_text']['seconds']:>8} s")
+        print(f"  one case, text+images {r['rebuild_one_case_text_and_images']['seconds']:>8} s")
+        print(f"  peak memory, all processes {r['peak_tree_mib']} MiB; search index {r['search_index_kib']} KiB "
+              f"({r['search_index_kib_per_case']} KiB per case; plain {r['plain_search_index_kib']} KiB)")
+        if "serve" in r:
+            print(f"  MkDocs renders the case page + {r['render_reference']['pages'] - 1} listings in "
+                  f"{r['render_reference']['render_s']} s; mkdocs serve shows an edit in "
+                  f"{r['serve']['edit_to_page_median_s']} s ({r['serve']['over_render_reference']}x; plain "
+                  f"mkdocs serve of the same pages: {r['plain_serve']['edit_to_page_median_s']} s); "
+                  f"site-gen preview serves a case in {r['preview']['seconds']} s")
     return 0
 
 

@@ -68,8 +68,9 @@ def bench_burned_in(corpus: Path) -> dict:
         return {}
     truth = json.loads(boxes_file.read_text())[path.name]
     ds, _ = read_header(path)
-    from site_gen.phi.dicom_pixels import _frames, render
-    image = render(next(_frames(path, ds, [0]))[1], str(ds.PhotometricInterpretation))
+    from site_gen.phi.dicom_io import display_frames
+    from site_gen.phi.dicom_pixels import render
+    image = render(next(display_frames(path, ds, [0]))[1], str(ds.PhotometricInterpretation))
     start = time.perf_counter()
     words = read_words(image, medical=True)
     ocr_seconds = time.perf_counter() - start

@@ -26,6 +26,8 @@ from pydicom.encaps import encapsulate, generate_frames
 from pydicom.uid import (CTImageStorage, ExplicitVRLittleEndian, RLELossless,
                          SecondaryCaptureImageStorage, generate_uid)
 
+from ..phi.encapsulated import J2K_SYNTAXES, JPEG_SYNTAXES, strip_text
+
 __all__ = ["write_ct_series", "write_radiograph_png", "write_clean_copy", "ct_phantom_volume",
            "ct_landmarks", "derived_uid", "PIXEL_KEYWORDS", "IDENTIFYING_KEYWORDS"]
 
@@ -458,53 +460,6 @@ def _grow(mask: np.ndarray, steps: int) -> np.ndarray:
 
 # --------------------------------------------------------------------------- clean copies
 
-_JPEG_SYNTAXES = {"1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.57",
-                  "1.2.840.10008.1.2.4.70"}
-_J2K_SYNTAXES = {"1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91", "1.2.840.10008.1.2.4.201",
-                 "1.2.840.10008.1.2.4.202", "1.2.840.10008.1.2.4.203"}
-
-
-def _strip_jpeg_text(frame: bytes) -> bytes | None:
-    """The JPEG frame without COM segments; None if it holds APPn text other than JFIF/Adobe
-    or its marker segments cannot be parsed (the caller then decodes and re-encodes)."""
-    if frame[:2] != b"\xff\xd8":
-        return None
-    out, i = bytearray(frame[:2]), 2
-    while i + 4 <= len(frame):
-        if frame[i] != 0xFF:
-            return None
-        marker = frame[i + 1]
-        if marker == 0xDA:  # start of scan: only entropy-coded data follows
-            return bytes(out + frame[i:])
-        length = int.from_bytes(frame[i + 2:i + 4], "big")
-        body = frame[i + 4:i + 2 + length]
-        if 0xE0 <= marker <= 0xEF and not (body.startswith(b"JFIF\0") or body.startswith(b"Adobe")):
-            return None
-        if marker != 0xFE:
-            out += frame[i:i + 2 + length]
-        i += 2 + length
-    return None
-
-
-def _strip_j2k_text(frame: bytes) -> bytes | None:
-    """The JPEG 2000 codestream without COM segments in its main header (encoder comments);
-    None for anything that is not a bare codestream."""
-    if frame[:2] != b"\xff\x4f":
-        return None
-    out, i = bytearray(frame[:2]), 2
-    while i + 4 <= len(frame):
-        marker = int.from_bytes(frame[i:i + 2], "big")
-        if marker == 0xFF90:  # first tile-part: the main header is over
-            return bytes(out + frame[i:])
-        if marker == 0xFF55:  # TLM would need rewriting if lengths changed; keep it simple
-            return None
-        length = int.from_bytes(frame[i + 2:i + 4], "big")
-        if marker != 0xFF64:
-            out += frame[i:i + 2 + length]
-        i += 2 + length
-    return None
-
-
 def write_clean_copy(source: Path, target: Path, *, modality: str | None = None,
                      keep_frames: int | None = None, frame_step: int = 1, compress: bool = False,
                      uid_seed: str | None = None, burned_in_annotation: str | None = None) -> Path:
@@ -558,8 +513,9 @@ def write_clean_copy(source: Path, target: Path, *, modality: str | None = None,
     if syntax.is_compressed:
         frames = list(generate_frames(src.PixelData, number_of_frames=frames_in))
         kept = [frames[i] for i in chosen]
-        strip = _strip_jpeg_text if syntax in _JPEG_SYNTAXES else _strip_j2k_text if syntax in _J2K_SYNTAXES else None
-        cleaned = [strip(frame) for frame in kept] if strip is not None else [None]
+        # comment/application segments: the guard's own code removes them (site_gen.phi.encapsulated)
+        known = str(syntax) in JPEG_SYNTAXES or str(syntax) in J2K_SYNTAXES
+        cleaned = [strip_text(frame, str(syntax)) for frame in kept] if known else [None]
         if all(frame is not None for frame in cleaned):
             ds.file_meta.TransferSyntaxUID = syntax
             ds.PixelData = encapsulate([f + b"\0" if len(f) % 2 else f for f in cleaned])

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..shard import parse_shard
 from . import EXIT_OK, EXIT_PROBLEMS, fail_usage, repository_root
 
 MAX_PATH_CHARACTERS = 4096
@@ -25,6 +26,9 @@ def register(commands) -> None:
                         help="refuse a file whose check takes longer (default: 120 s for text, 900 s for images)")
     parser.add_argument("--list-allowed", action="store_true", help="print every suppression for audit "
                         "(reasons masked)")
+    parser.add_argument("--shard", type=parse_shard, metavar="I/N",
+                        help="check only shard I of N of the files (whole case folders, chosen by a stable "
+                             "hash of their path), for a scan split across parallel CI jobs")
     parser.set_defaults(run=run)
 
 
@@ -56,6 +60,8 @@ def run(args) -> int:
         shown = formats.printable(raw) if len(raw) <= 200 else formats.printable(raw[:60]) + "…"
         return fail_usage("check-phi", f"{why}: {shown}")
     paths = [Path(p) for p in args.paths] or published_paths(root)
+    if args.shard is not None:
+        paths = _shard_files(paths, root, args.shard)
     if args.time_limit is not None and args.time_limit <= 0:
         return fail_usage("check-phi", "--time-limit must be a positive number of seconds")
     cache = None if args.no_cache else trusted_cache(root)
@@ -87,3 +93,10 @@ def run(args) -> int:
               "'<!-- phi: allow NAME: eponym -->'); for an image or DICOM file ask an editor for an entry "
               "in .phi-allow.yml. Editors audit them with --list-allowed.", file=sys.stderr)
     return EXIT_PROBLEMS if count else EXIT_OK
+
+
+def _shard_files(paths: list[Path], root: Path, shard) -> list[Path]:
+    """The files of one shard, walked by the guard's own rules: a case folder's files all go to
+    the same shard (so its folder names are checked once), chosen by a stable hash of its path."""
+    from ..fileset import unit_of, walk
+    return [entry.path for entry in walk(paths, root) if shard.holds(unit_of(entry.rel))]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import sys
 
-from . import EXIT_OK, EXIT_PROBLEMS, fail_usage, repository_root
+from . import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, fail_usage, repository_root
 
 
 def register(commands) -> None:
@@ -12,11 +12,17 @@ def register(commands) -> None:
         "import-dicom", help="add images to a case: DICOM folder or DICOMDIR (de-identified), or PNG/JPEG "
                              "(metadata removed); the export is never changed")
     parser.add_argument("src", help="the exported folder, its DICOMDIR, or a PNG/JPEG file or folder")
-    parser.add_argument("--case", required=True, help="case folder name under cases/ (created if missing)")
+    parser.add_argument("--case", required=True, help="case folder name under cases/ (must exist, or add --new-case)")
+    parser.add_argument("--new-case", action="store_true",
+                        help="create the case when it does not exist yet (else a mistyped name is refused)")
+    parser.add_argument("--allow-several-patients", action="store_true",
+                        help="accept images of more than one patient in this case (refused by default)")
     parser.add_argument("--list", action="store_true", help="only list the studies and series in the export")
     parser.add_argument("--series", help="import only these series, numbered as --list shows (e.g. 1,3)")
-    parser.add_argument("--every", type=int, default=1, metavar="N", help="keep every N-th slice")
-    parser.add_argument("--slices", metavar="FIRST-LAST", help="keep only slices FIRST to LAST (counting from 1)")
+    parser.add_argument("--every", type=int, default=1, metavar="N",
+                        help="keep every N-th slice (of a cine loop: every N-th frame)")
+    parser.add_argument("--slices", metavar="FIRST-LAST",
+                        help="keep only slices FIRST to LAST, counting from 1 (of a cine loop: frames)")
     parser.add_argument("--black-out-text", action="store_true",
                         help="find text burned into the images (OCR) and black it out")
     parser.add_argument("--crop", metavar="LEFT,TOP,RIGHT,BOTTOM", help="crop photographs to this box (pixels)")
@@ -50,6 +56,21 @@ def _crop(text: str | None):
     return tuple(int(p) for p in parts)
 
 
+def _unknown_case(root, slug: str) -> int:
+    """A mistyped --case must never create a case silently: suggest the close names instead."""
+    import difflib
+
+    from ..model.library import CASE_FILE
+    cases = root / "cases"
+    names = sorted(p.name for p in cases.iterdir() if (p / CASE_FILE).is_file()) if cases.is_dir() else []
+    close = difflib.get_close_matches(slug, names, n=3, cutoff=0.6)
+    hint = f" Did you mean {' or '.join(repr(n) for n in close)}?" if close else ""
+    print(f"site-gen import-dicom: there is no case '{slug}' (no cases/{slug}/{CASE_FILE}).{hint} "
+          f"To start a new case, run site-gen new-case first, or add --new-case "
+          f"(with --title and --author) to create it with this import.", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def run(args) -> int:
     from pathlib import Path
 
@@ -59,6 +80,9 @@ def run(args) -> int:
     from ..model.schema import vocabulary
     from ..progress import Progress
 
+    from ..phi.dicom_io import silence_pydicom
+
+    silence_pydicom()  # pydicom's own warnings quote header values
     root = repository_root(args)
     slug_problem = scaffold.check_slug(args.case)
     if slug_problem:
@@ -82,9 +106,11 @@ def run(args) -> int:
         selection=importer.Selection(every=args.every, first=first, last=last, series=series),
         black_out_text=args.black_out_text, crop=crop, modality=args.modality, plane=args.plane,
         source=args.source or importer.DEFAULT_SOURCE, licence=args.licence, findings=args.findings,
-        caption=args.caption, timing=args.timing)
+        caption=args.caption, timing=args.timing, allow_several_patients=args.allow_several_patients)
     case_folder = root / "cases" / args.case
     case_rel = f"cases/{args.case}"
+    if not args.list and not (case_folder / CASE_FILE).is_file() and not args.new_case:
+        return _unknown_case(root, args.case)
     try:
         if args.list:
             report = importer.ImportReport()
@@ -144,7 +170,7 @@ def run(args) -> int:
         print(line)
     print(f"{'Created' if report.case_file_created else 'Updated'} {case_rel}/{CASE_FILE}: "
           f"{sum(len(e['series']) for e in entries)} series added in {progress.took}. The patient-information "
-          "guard passed on every written file.")
+          f"guard passed on every written file ({report.examined}).")
     todo = [w for w, missing in (("findings", not args.findings), ("captions", not args.caption)) if missing]
     if todo:
         print(f"Next: write the {' and '.join(todo)} in {case_rel}/{CASE_FILE}, then run: site-gen check {case_rel}")

@@ -43,7 +43,6 @@ import numpy as np
 
 RASTER_SUFFIXES = {".png", ".jpg", ".jpeg"}
 DEFAULT_SOURCE = "Contributor's own imaging, de-identified with site-gen import-dicom"
-BLACKOUT_MARGIN = 2
 
 
 class ImportProblem(Exception):
@@ -84,6 +83,7 @@ class Options:
     caption: str = ""
     timing: str | None = None
     ocr_check: bool = True                          # the guard's own OCR of the output
+    allow_several_patients: bool = False            # several patients' images in one case
 
 
 @dataclass
@@ -93,6 +93,7 @@ class SeriesReport:
     plane: str | None
     found: int
     kept: int
+    frames: bool = False                 # found/kept count the frames of one cine file
     files: list[str] = field(default_factory=list)
     boxes: int = 0
 
@@ -111,8 +112,11 @@ class ImportReport:
     overlay_bits_cleared: int = 0
     metadata_stripped: set[str] = field(default_factory=set)    # photographs: kinds of metadata
     boxes: int = 0
+    blacked_out_files: int = 0
+    segments_removed: int = 0                                   # files whose compressed frames carried text
     written: list[Path] = field(default_factory=list)
     case_file_created: bool = False
+    examined: str = ""                                          # what the guard looked at, in words
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
@@ -131,6 +135,11 @@ class SourceFile:
     study_date: str  # only to order studies; never printed or written
     orientation: tuple | None
     view: str
+    patient: str = ""          # who the images are of (ID, else name and birth date); never printed
+    description: str = ""      # series description, shown by --list only after the text check
+    frames: int = 1
+    size: tuple[int, int] = (0, 0)   # columns x rows
+    bytes: int = 0
 
 
 @dataclass
@@ -143,6 +152,15 @@ class SourceSeries:
     @property
     def plane(self) -> str | None:
         return plane_of(self.files[0].orientation, self.modality, self.files[0].view)
+
+    @property
+    def cine(self) -> bool:
+        """One multi-frame file: --every and --slices then count frames."""
+        return len(self.files) == 1 and self.files[0].frames > 1
+
+    @property
+    def count(self) -> int:
+        return self.files[0].frames if self.cine else len(self.files)
 
 
 @dataclass
@@ -223,6 +241,40 @@ def _order_key(ds, name: str) -> tuple:
         return (2, 0.0, name)
 
 
+def patient_key(ds) -> str:
+    """Who a file's images are of: the patient ID (with its issuer), else name and birth date."""
+    def text(keyword: str) -> str:
+        value = ds.get(keyword)
+        return " ".join(str(value).replace("^", " ").split()).upper() if value else ""
+    identifier = text("PatientID")
+    if identifier:
+        return f"id:{text('IssuerOfPatientID')}:{identifier}"
+    name, born = text("PatientName"), text("PatientBirthDate")
+    return f"name:{name}:{born}" if name or born else ""
+
+
+def patients_of(studies: list[SourceStudy]) -> list[str]:
+    """Distinct patients in the export, in order of first appearance ("" = not recorded)."""
+    seen: list[str] = []
+    for study in studies:
+        for series in study.series:
+            for item in series.files:
+                if item.patient and item.patient not in seen:
+                    seen.append(item.patient)
+    return seen
+
+
+def masked_patient(key: str, keys: list[str]) -> str:
+    """"patient A (ID 99999999)": a letter and the shape of the identifier, never its value."""
+    from ..phi.finding import mask
+    if not key:
+        return "patient not recorded"
+    letter = chr(ord("A") + keys.index(key)) if key in keys and keys.index(key) < 26 else "?"
+    kind, _issuer, value = key.split(":", 2) if key.startswith("id:") else ("name", "", key.split(":", 1)[1])
+    shape = mask(value.replace(":", " "))
+    return f"patient {letter} ({'ID' if kind == 'id' else 'name/birth date'} {shape})"
+
+
 def read_export(src: Path, report: ImportReport) -> tuple[list[SourceStudy], list[Path]]:
     """DICOM studies (in time order) and photographs found in the export."""
     import pydicom
@@ -260,12 +312,19 @@ def read_export(src: Path, report: ImportReport) -> tuple[list[SourceStudy], lis
             number = int(ds.get("SeriesNumber") or 0)
         except (TypeError, ValueError):
             number = 0
+        try:
+            frames = max(1, int(ds.get("NumberOfFrames", 1) or 1))
+            size = (int(ds.Columns), int(ds.Rows))
+        except (TypeError, ValueError):
+            frames, size = 1, (0, 0)
         item = SourceFile(
             path=path, study_uid=study_uid, series_uid=series_uid,
             modality=str(ds.get("Modality", "") or "OT").upper(), series_number=number,
             order=_order_key(ds, path.name), study_date=str(ds.get("StudyDate", "") or ""),
             orientation=tuple(ds.ImageOrientationPatient) if "ImageOrientationPatient" in ds else None,
-            view=str(ds.get("ViewPosition", "") or ""))
+            view=str(ds.get("ViewPosition", "") or ""), patient=patient_key(ds),
+            description=str(ds.get("SeriesDescription", "") or ""), frames=frames, size=size,
+            bytes=path.stat().st_size)
         studies.setdefault(study_uid, {}).setdefault(series_uid, []).append(item)
         dates.setdefault(study_uid, item.study_date)
     result = []
@@ -345,60 +404,25 @@ def _clear_overlay_bits(ds, report: ImportReport) -> None:
     report.overlay_bits_cleared += 1
 
 
-def _black_out(image_arrays: list[np.ndarray], photometric: str) -> tuple[list[np.ndarray], int]:
-    """Read every frame with OCR and fill each word's box (plus a margin) with black."""
-    from concurrent.futures import ThreadPoolExecutor
+def _black_out_photo(array: np.ndarray) -> tuple[np.ndarray, int]:
+    """Black out text in a photograph (RGB or greyscale array), reading until nothing reads."""
+    from ..phi.pixel_regions import photograph_bands
+    from ..phi.pixel_text import FrameReader, boxes_to_blank, findings_for
 
-    from ..phi.dicom_pixels import render
-    from ..phi.ocr import read_words
-
-    def words_of(frame):
-        return read_words(render(frame, photometric), medical=True)
-
-    with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
-        found = list(pool.map(words_of, image_arrays))
-    boxes = 0
-    out = []
-    for frame, words in zip(image_arrays, found):
-        if not words:
-            out.append(frame)
-            continue
-        frame = frame.copy()
-        black = frame.max() if photometric == "MONOCHROME1" else frame.min()
-        if frame.ndim == 3:
-            black = 0
-        for word in words:
-            x0, y0 = max(0, word.left - BLACKOUT_MARGIN), max(0, word.top - BLACKOUT_MARGIN)
-            x1 = min(frame.shape[1], word.left + word.width + BLACKOUT_MARGIN)
-            y1 = min(frame.shape[0], word.top + word.height + BLACKOUT_MARGIN)
-            frame[y0:y1, x0:x1] = black
-            boxes += 1
-        out.append(frame)
-    return out, boxes
-
-
-def _black_out_dicom(ds) -> int:
-    """Black out burned-in text in every frame of `ds` (decompressing it if needed)."""
-    from pydicom.uid import ExplicitVRLittleEndian
-
-    if ds.file_meta.TransferSyntaxUID.is_compressed:
-        ds.decompress()
-    array = ds.pixel_array
-    frames = int(ds.get("NumberOfFrames", 1) or 1)
-    photometric = str(ds.get("PhotometricInterpretation", "MONOCHROME2"))
-    if photometric.startswith("YBR"):
-        from pydicom.pixels import convert_color_space
-        array = convert_color_space(array, photometric, "RGB")
-        ds.PhotometricInterpretation = photometric = "RGB"
-    stack = [array[i] for i in range(frames)] if frames > 1 else [array]
-    cleaned, boxes = _black_out(stack, photometric)
-    if boxes:
-        result = np.stack(cleaned) if frames > 1 else cleaned[0]
-        ds.PixelData = np.ascontiguousarray(result.astype(array.dtype)).tobytes()
-        if ds.get("PlanarConfiguration") is not None and photometric == "RGB":
-            ds.PlanarConfiguration = 0
-        ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    return boxes
+    frame = array.copy()
+    reader = FrameReader(None, medical=frame.ndim == 2)
+    bands = photograph_bands()
+    filled: list[tuple[int, int, int, int]] = []
+    for round_number in range(4):
+        text = reader.read(frame, full_pass=True if round_number == 0 else None)
+        boxes = [b for b in boxes_to_blank(text, bands=bands, findings=findings_for(text, "", frame=None, bands=bands))
+                 if b not in filled]
+        if not boxes:
+            break
+        for left, top, width, height in boxes:
+            frame[top:top + height, left:left + width] = 0
+        filled += boxes
+    return frame, len(filled)
 
 
 # --------------------------------------------------------------------------- de-identification
@@ -438,24 +462,48 @@ def _tally(before, after, report: ImportReport) -> None:
     report.overlay_groups = max(report.overlay_groups, len(groups))
 
 
-def deidentify_file(source: Path, target: Path, salt: str, options: Options, report: ImportReport) -> int:
-    """Read `source` (read-only), de-identify, write `target`; returns the boxes blacked out."""
-    import copy
+def deidentify_file(source: Path, target: Path, salt: str, options: Options, report: ImportReport,
+                    frames: list[int] | None = None) -> int:
+    """Read `source` (read-only), de-identify, write `target`; returns the boxes blacked out.
 
+    Header: the project profile (phi.deidentify).  Pixels: overlay bits cleared, the chosen frames
+    of a cine kept, text in compressed frames removed, and with --black-out-text burned-in text
+    blanked (phi.blackout).  Written with a zeroed preamble and a new file meta group.
+    """
     import pydicom
 
+    from ..phi.blackout import black_out
     from ..phi.deidentify import deidentify
+    from ..phi.dicom_header import known_values
+    from ..phi.dicom_io import missing_decoder
+    from ..phi.dicom_write import clean_encapsulated, keep_frames, make_native, write
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        before = pydicom.dcmread(source, stop_before_pixels=True)
         ds = pydicom.dcmread(source)
-        before = copy.deepcopy(ds)
-        _clear_overlay_bits(ds, report)
-        deidentify(ds, uid_salt=salt)
-        _tally(before, ds, report)
-        boxes = _black_out_dicom(ds) if options.black_out_text else 0
-        target.parent.mkdir(parents=True, exist_ok=True)
-        ds.save_as(target, enforce_file_format=True)
+    known = known_values(before)
+    _clear_overlay_bits(ds, report)
+    deidentify(ds, uid_salt=salt)
+    _tally(before, ds, report)
+    needs_pixels = options.black_out_text or not ds.file_meta.TransferSyntaxUID.is_little_endian
+    if needs_pixels and "PixelData" in ds:
+        problem = missing_decoder(ds)
+        if problem:
+            raise ImportProblem(f"an image cannot be decoded: {problem}")
+    if frames is not None and "PixelData" in ds:
+        keep_frames(ds, frames)
+    boxes = 0
+    if "PixelData" in ds:
+        if needs_pixels:
+            make_native(ds)
+        if options.black_out_text:
+            boxes = black_out(ds, known=known)
+            report.blacked_out_files += bool(boxes)
+        else:
+            if clean_encapsulated(ds) != "none":
+                report.segments_removed += 1
+    write(ds, target)
     return boxes
 
 
@@ -506,7 +554,7 @@ def clean_photo(source: Path, target: Path, options: Options, report: ImportRepo
     boxes = 0
     if options.black_out_text:
         array = np.asarray(clean.convert("RGB") if clean.mode not in ("L", "RGB") else clean)
-        [cleaned], boxes = _black_out([array], "RGB" if array.ndim == 3 else "MONOCHROME2")
+        cleaned, boxes = _black_out_photo(array)
         if boxes:
             clean = Image.fromarray(cleaned)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -531,19 +579,63 @@ def _folder_name(modality: str, plane: str | None, taken: set[str]) -> str:
     return name
 
 
+def _safe_description(text: str) -> str:
+    """A series description for --list: shown when the text detector finds nothing in it."""
+    from ..phi.dicom_text import spans_for
+    from ..phi.finding import mask
+    text = " ".join(text.split())
+    if not text:
+        return "no description"
+    try:
+        clean = not spans_for("SeriesDescription", text)
+    except Exception:  # noqa: BLE001 - no detector: show the shape only
+        clean = False
+    return f'"{text[:48]}"' if clean else f"description hidden, it may identify someone ({mask(text)})"
+
+
+def _size(bytes_: int) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if bytes_ < 1024 or unit == "GB":
+            return f"{bytes_:.0f} {unit}" if unit == "bytes" else f"{bytes_:.1f} {unit}"
+        bytes_ /= 1024
+    return ""
+
+
 def describe_export(studies: list[SourceStudy], photos: list[Path]) -> list[str]:
-    """Lines describing the export (numbers only), for --list and the import summary."""
+    """Lines describing the export for --list: per series a masked patient key, description
+    (after the text check), modality, plane, files, frames, image size and bytes; no value that
+    could identify anyone."""
     lines = []
     number = 0
+    patients = patients_of(studies)
+    if len(patients) > 1:
+        lines.append(f"The export holds images of {len(patients)} patients; import one at a time with --series, "
+                     "or add --allow-several-patients if they belong in one case.")
     for s_index, study in enumerate(studies, 1):
         lines.append(f"study {s_index}:")
         for series in study.series:
             number += 1
-            lines.append(f"  series {number}: {series.modality}, {series.plane or 'plane unknown'}, "
-                         f"{len(series.files)} file{'s' if len(series.files) != 1 else ''}")
+            first = series.files[0]
+            frames = sum(f.frames for f in series.files)
+            files = len(series.files)
+            lines.append(
+                f"  series {number}: {series.modality}, {series.plane or 'plane unknown'}, "
+                f"{_safe_description(first.description)}, {files} file{'s' if files != 1 else ''}, "
+                f"{frames} frame{'s' if frames != 1 else ''}, {first.size[0]}x{first.size[1]} pixels, "
+                f"{_size(sum(f.bytes for f in series.files))}; {masked_patient(first.patient, patients)}")
     if photos:
         lines.append(f"photographs: {len(photos)} PNG/JPEG file{'s' if len(photos) != 1 else ''}")
     return lines
+
+
+def _chosen_series(studies: list[SourceStudy], selection: Selection) -> list[SourceSeries]:
+    chosen, number = [], 0
+    for study in studies:
+        for series in study.series:
+            number += 1
+            if selection.series is None or number in selection.series:
+                chosen.append(series)
+    return chosen
 
 
 def import_source(src: Path, case_folder: Path, options: Options, *,
@@ -565,6 +657,16 @@ def import_source(src: Path, case_folder: Path, options: Options, *,
     if not studies and not photos:
         raise ImportProblem(f"no DICOM, PNG or JPEG images found in the export ({report.files_read} "
                             f"file{'s' if report.files_read != 1 else ''} looked at)")
+    if not options.allow_several_patients:
+        chosen = _chosen_series(studies, options.selection)
+        patients = patients_of([SourceStudy("", "", chosen)])
+        if len(patients) > 1:
+            everyone = patients_of(studies)
+            names = ", ".join(masked_patient(key, everyone) for key in patients)
+            raise ImportProblem(
+                f"the images chosen belong to {len(patients)} different patients ({names}); a case is about one "
+                "patient: import one patient's series at a time (see --list and --series), or add "
+                "--allow-several-patients if they really belong in one case")
     if dry_run:
         return report, [], []
     taken = {p.name for p in case_folder.iterdir()} if case_folder.is_dir() else set()
@@ -580,13 +682,19 @@ def import_source(src: Path, case_folder: Path, options: Options, *,
                 listed += 1
                 if options.selection.series is not None and listed not in options.selection.series:
                     continue
-                picked = options.selection.pick(len(series.files))
+                picked = options.selection.pick(series.count)
                 if not picked:
                     continue
                 plane = options.plane or series.plane
                 folder = _folder_name(series.modality, plane, taken)
-                item = SeriesReport(folder, series.modality, plane, len(series.files), len(picked))
-                for out_index, src_index in enumerate(picked, 1):
+                item = SeriesReport(folder, series.modality, plane, series.count, len(picked),
+                                    frames=series.cine)
+                if series.cine:  # one multi-frame file: the selection thins its frames
+                    target = staging / folder / "0001.dcm"
+                    item.boxes += deidentify_file(series.files[0].path, target, salt, options, report,
+                                                  frames=picked)
+                    item.files.append(f"{folder}/{target.name}")
+                for out_index, src_index in enumerate([] if series.cine else picked, 1):
                     target = staging / folder / f"{out_index:04d}.dcm"
                     item.boxes += deidentify_file(series.files[src_index].path, target, salt, options, report)
                     item.files.append(f"{folder}/{target.name}")
@@ -621,6 +729,7 @@ def import_source(src: Path, case_folder: Path, options: Options, *,
         findings = guard(staging) if guard else []
         if findings:
             return report, entries, findings
+        report.examined = _examined(staging) if guard else "not checked"
         case_folder.mkdir(parents=True, exist_ok=True)
         for study_reports in report.studies:
             for item in study_reports:
@@ -629,6 +738,28 @@ def import_source(src: Path, case_folder: Path, options: Options, *,
         return report, entries, []
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _examined(staging: Path) -> str:
+    """What the guard looked at in the staged files, in words (it has no sampling: every attribute
+    and every frame; anything it could not read would have been a finding)."""
+    import pydicom
+    dicom_files = frames = photos = 0
+    for path in staging.rglob("*"):
+        if path.suffix == ".dcm":
+            dicom_files += 1
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                frames += max(1, int(pydicom.dcmread(path, stop_before_pixels=True).get("NumberOfFrames", 1) or 1))
+        elif path.is_file():
+            photos += 1
+    parts = []
+    if dicom_files:
+        parts.append(f"every attribute, preamble and file meta group of {dicom_files} DICOM file(s) and every one "
+                     f"of their {frames} frame(s) in every published window")
+    if photos:
+        parts.append(f"the metadata and pixels of {photos} photograph(s)")
+    return "; ".join(parts) or "nothing to check"
 
 
 def guard_folder(folder: Path, *, ocr: bool = True) -> list:
@@ -646,7 +777,8 @@ def summary_lines(report: ImportReport, case_rel: str) -> Iterable[str]:
     for s_index, study in enumerate(report.studies, 1):
         for item in study:
             what = f"{item.modality}{', ' + item.plane if item.plane else ''}"
-            kept = f"kept {item.kept} of {item.found}" if item.kept != item.found else f"{item.kept} image(s)"
+            unit = "frame(s)" if item.frames else "image(s)"
+            kept = f"kept {item.kept} of {item.found} {unit}" if item.kept != item.found else f"{item.kept} {unit}"
             boxed = f"; blacked out {item.boxes} text box(es)" if item.boxes else ""
             yield f"  study {s_index}: {what}: {kept} -> {case_rel}/{item.folder}/{boxed}"
     if report.removed:
@@ -664,6 +796,9 @@ def summary_lines(report: ImportReport, case_rel: str) -> Iterable[str]:
     if report.uids_replaced:
         yield (f"Replaced {report.uids_replaced} UID value(s) with new 2.25 UIDs (consistent within this import, "
                "so slices stay in their series).")
+    if report.segments_removed:
+        yield (f"Removed comment/application segments from the compressed frames of {report.segments_removed} "
+               "file(s).")
     if report.metadata_stripped:
         yield f"Photographs: removed {', '.join(sorted(report.metadata_stripped))} metadata."
     yield ("Kept what the images need: modality, pixel spacing, slice thickness, orientation, position, "

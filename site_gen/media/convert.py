@@ -25,7 +25,6 @@ from PIL import Image
 
 import numpy as np
 
-from .dicom import DicomReadError, frame_time_ms, ordered_slices, render_windows_and_values
 from .discover import SeriesFiles
 from .raster import RasterReadError, load_for_web
 
@@ -164,6 +163,8 @@ def _render(series: SeriesFiles, outs: list[Path], windows: list[tuple[float, fl
             extras_index: int | None = None) -> list[dict]:
     """Write the frames of every window; the rendition at `extras_index` (if any) also gets
     thumbnails, 16-bit values and the frame time."""
+    # pydicom is imported only when something is converted: a warm build never needs it.
+    from .dicom import DicomReadError, frame_time_ms, ordered_slices, render_windows_and_values
     frames: list[list[str]] = [[] for _ in outs]
     size = (0, 0)
     used_windows: list[tuple[float, float] | None] = [None for _ in outs]

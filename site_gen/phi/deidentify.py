@@ -13,8 +13,16 @@
 * K: kept - modality, pixel spacing, orientation, position, window settings and the Retain
   Patient Characteristics attributes.  Patient's Age over 89 years becomes "090Y" (HIPAA Safe
   Harbor aggregates ages over 89);
-* C (the five descriptors) and every other kept free-text value: spans the text detector finds
-  are replaced by "[REMOVED]"; a kept person name (PN) becomes ANONYMOUS;
+* C (the five descriptors) and every other kept text value (free text, and coded strings and
+  AE titles too): spans the text detector finds are replaced by "[REMOVED]" ("REMOVED" in a CS
+  or AE); a kept person name (PN) becomes ANONYMOUS.  Equipment attributes (manufacturer, model,
+  software versions) and descriptors are judged as dicom_text.py says (company and protocol
+  names are not people);
+* attributes the table does not list are looked at too (the guard checks the same): a date
+  (DA, DT) becomes 19000101; a UID other than a standard one is replaced like U (so
+  CreatorVersionUID and private class UIDs carry no organisation root); an attribute not in the
+  DICOM dictionary or of unknown type (UN), an embedded document, and a binary value holding
+  text the detector flags are removed;
 * Patient Identity Removed (0012,0062) = YES and De-identification Method (0012,0063) are set.
 
 Burned-in text in the pixels is NOT touched: the checker reports it; an importer must refuse
@@ -30,7 +38,11 @@ from pydicom.dataset import Dataset
 from pydicom.sequence import Sequence
 
 from . import profile as profile_rules
-from .ocr import text_spans
+from .dicom_text import spans_for
+
+TEXT_VRS = frozenset({"LO", "SH", "ST", "LT", "UT", "UC", "UR", "CS", "AE"})
+CODED_VRS = frozenset({"CS", "AE"})
+EMBEDDED_DOCUMENT_TAGS = frozenset({0x00420011})
 
 FREE_TEXT_VRS = frozenset({"LO", "SH", "ST", "LT", "UT", "UC", "UR"})
 REMOVED = "[REMOVED]"
@@ -78,20 +90,22 @@ def empty_for(vr: str):
     return None  # pydicom writes None as a zero-length value
 
 
-def _clean_text(value: str) -> str:
-    spans = sorted(text_spans(value), key=lambda s: s.start)
+def _clean_text(value: str, keyword: str = "", vr: str = "LO") -> str:
+    spans = sorted(spans_for(keyword, value, coded=vr in CODED_VRS), key=lambda s: s.start)
     if not spans:
         return value
+    marker = "REMOVED" if vr in CODED_VRS else REMOVED
     out, last = [], 0
     for span in spans:
         if span.start < last:
             last = max(last, span.end)
             continue
         out.append(value[last:span.start])
-        out.append(REMOVED)
+        out.append(marker)
         last = span.end
     out.append(value[last:])
-    return "".join(out)
+    text = "".join(out)
+    return text[:16] if vr in CODED_VRS else text
 
 
 def _age(value: str) -> str:
@@ -150,19 +164,50 @@ def _apply(ds: Dataset, rules, salt: str) -> None:
         elif "D" in action:
             elem.value = dummy_for(vr)
         else:  # K, C or not listed: keep, but clean what a person could be named in
-            _keep(elem, tag)
+            _keep(ds, elem, tag, rules.rule(tag) is not None, salt)
 
 
-def _keep(elem, tag: int) -> None:
+def _is_multi(value) -> bool:
+    return isinstance(value, (list, tuple)) or type(value).__name__ == "MultiValue"
+
+
+def _binary_holds_text(value) -> bool:
+    from .dicom_header import printable_runs
+    if not isinstance(value, (bytes, bytearray)):
+        return False
+    return any(spans_for("", run) for run in printable_runs(bytes(value[:16 * 2**20])))
+
+
+def _keep(ds: Dataset, elem, tag: int, listed: bool, salt: str) -> None:
+    """A kept attribute (K, C, or not in the table): clean what it holds, or remove it."""
     vr = elem.VR
-    if tag == 0x00101010 and elem.value:
+    if (not elem.keyword and tag & 0xFFFF) or vr == "UN" or tag in EMBEDDED_DOCUMENT_TAGS:
+        del ds[tag]  # unknown to the dictionary, of unknown type, or a document: cannot be judged
+        return
+    if vr in profile_rules.BINARY_VRS:
+        from .dicom_header import is_lookup_table
+        if tag not in (0x7FE00010, 0x7FE00008, 0x7FE00009) and not is_lookup_table(elem) \
+                and _binary_holds_text(elem.value):
+            del ds[tag]
+        return
+    if not elem.value:
+        return
+    if tag == 0x00101010:
         elem.value = _age(elem.value)
     elif vr == "PN":
-        if elem.value and not profile_rules.is_dummy(elem.value, "PN"):
+        if not profile_rules.is_dummy(elem.value, "PN"):
             elem.value = profile_rules.DUMMY_TEXT["PN"]
-    elif vr in FREE_TEXT_VRS and elem.value:
+    elif vr in ("DA", "DT") and not listed:
+        if not profile_rules.is_dummy(elem.value, vr):
+            elem.value = profile_rules.DUMMY_DATE if vr == "DA" else profile_rules.DUMMY_DATETIME
+    elif vr == "UI" and not listed:
+        values = list(elem.value) if _is_multi(elem.value) else [elem.value]
+        new = [v if not v or str(v).startswith("1.2.840.10008.") else replacement_uid(v, salt) for v in values]
+        elem.value = new if len(new) > 1 else (new[0] if new else "")
+    elif vr in TEXT_VRS:
         value = elem.value
-        if isinstance(value, (list, tuple)) or type(value).__name__ == "MultiValue":
-            elem.value = [_clean_text(str(v)) for v in value]
+        keyword = elem.keyword or ""
+        if _is_multi(value):
+            elem.value = [_clean_text(str(v), keyword, vr) for v in value]
         else:
-            elem.value = _clean_text(str(value))
+            elem.value = _clean_text(str(value), keyword, vr)

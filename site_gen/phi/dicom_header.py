@@ -41,12 +41,22 @@ from pydicom.filereader import data_element_generator
 from . import profile as profile_rules
 from .faces import rendering_findings
 from .finding import Category, Finding, mask, value_hash
-from .ocr import KnownValue, TextDetectorUnavailable, cannot_verify, date_renderings, text_spans
+from .dicom_io import silence_pydicom
+from .dicom_text import spans_for
+from .ocr import KnownValue, TextDetectorUnavailable, cannot_verify, date_renderings
+
+silence_pydicom()  # pydicom's own warnings and log lines quote header values: never let them print
 
 FREE_TEXT_VRS = frozenset({"LO", "SH", "ST", "LT", "UT", "UC", "UR"})
+# Every VR that holds text a person could read: free text, and the coded strings (CS) and
+# application entity titles (AE) a contributor or scanner can fill with anything.
+TEXT_VRS = FREE_TEXT_VRS | {"CS", "AE"}
 PIXEL_DATA_TAGS = (0x7FE00010, 0x7FE00008, 0x7FE00009)
+EMBEDDED_DOCUMENT_TAGS = frozenset({0x00420011})   # Encapsulated Document (PDF, CDA, STL...)
+MAX_BINARY_SCAN = 16 * 2**20
 TRAILING_PADDING = 0xFFFCFFFC
 DETECTOR = "dicom-header"
+PROFILE_DETECTOR = "dicom-header+profile"   # an attribute the confidentiality profile acts on still holds its value
 
 
 # --- reading, failing closed -----------------------------------------------------------------
@@ -203,12 +213,13 @@ class _SpanCache:
         self.size = size
         self.items: OrderedDict[str, list] = OrderedDict()
 
-    def spans(self, text: str) -> list:
-        if text in self.items:
-            self.items.move_to_end(text)
-            return self.items[text]
-        spans = text_spans(text)
-        self.items[text] = spans
+    def spans(self, keyword: str, text: str, coded: bool = False) -> list:
+        key = f"{keyword}\0{coded}\0{text}"
+        if key in self.items:
+            self.items.move_to_end(key)
+            return self.items[key]
+        spans = spans_for(keyword, text, coded=coded)
+        self.items[key] = spans
         if len(self.items) > self.size:
             self.items.popitem(last=False)
         return spans
@@ -229,12 +240,8 @@ def check_header(ds: Dataset, rel: str) -> list[Finding]:
     groups: dict[tuple[str, str, int], int] = {}  # (trail, kind, group) -> count
     text_problem: list[str] = []
     meta = getattr(ds, "file_meta", None)
-    if meta is not None and "MediaStorageSOPInstanceUID" in meta:
-        uid = str(meta.MediaStorageSOPInstanceUID)
-        if not profile_rules.uid_is_replaced(uid):
-            findings.append(_finding(rel, Category.DICOM_ATTRIBUTE,
-                                     f"MediaStorageSOPInstanceUID (0002,0003) looks like the original "
-                                     f"scanner UID, not a replaced one: {mask(uid)}", uid))
+    if meta is not None:
+        findings += check_file_meta(meta, rel, text_problem)
     for trail, elem in _walk(ds, ()):
         findings.extend(_check_element(elem, trail, rel, rules, groups, text_problem))
     for (trail, kind, group), count in sorted(groups.items()):
@@ -247,6 +254,49 @@ def check_header(ds: Dataset, rel: str) -> list[Finding]:
     if text_problem:
         findings.append(cannot_verify(rel, f"free text in the header could not be checked: {text_problem[0]}", DETECTOR))
     return findings
+
+
+# The file meta group (PS3.10 7.1) an imported file carries: what identifies the object and how
+# it is encoded.  The rest (source, sending and receiving application entity titles and network
+# addresses, private information) names the systems the file passed through.
+FILE_META_KEPT = frozenset({0x00020000, 0x00020001, 0x00020002, 0x00020003, 0x00020010, 0x00020012, 0x00020013})
+
+
+def check_file_meta(meta: Dataset, rel: str, text_problem: list[str]) -> list[Finding]:
+    findings = []
+    for elem in meta:
+        tag = int(elem.tag)
+        where = f"file meta {elem.keyword or 'attribute'} {_tag_text(tag)}"
+        if tag not in FILE_META_KEPT:
+            shown = "binary data" if isinstance(elem.value, (bytes, bytearray)) else mask(", ".join(_values(elem)))
+            findings.append(_finding(rel, Category.DICOM_ATTRIBUTE,
+                                     f"{where} names a system the file passed through and is not needed: {shown} "
+                                     f"(import-dicom rewrites the file meta group)",
+                                     "" if isinstance(elem.value, (bytes, bytearray)) else ", ".join(_values(elem))))
+        elif tag == 0x00020003:
+            uid = str(elem.value or "")
+            if not profile_rules.uid_is_replaced(uid):
+                findings.append(_finding(rel, Category.DICOM_ATTRIBUTE,
+                                         f"MediaStorageSOPInstanceUID (0002,0003) looks like the original "
+                                         f"scanner UID, not a replaced one: {mask(uid)}", uid))
+        elif tag == 0x00020013:
+            findings += _text_findings(_values(elem), "ImplementationVersionName", f"{where} contains", rel,
+                                       text_problem)
+    return findings
+
+
+def check_preamble(path: Path, rel: str) -> list[Finding]:
+    """The 128 bytes before "DICM" are free for any use; no viewer shows them."""
+    with Path(path).open("rb") as handle:
+        preamble = handle.read(128)
+    used = sum(1 for byte in preamble if byte)
+    if not used:
+        return []
+    runs = printable_runs(preamble, 4)
+    what = f", including text ({mask(runs[0])})" if runs else ""
+    return [_finding(rel, Category.DICOM_ATTRIBUTE,
+                     f"the 128-byte preamble before the DICOM header holds {used} non-zero byte(s){what}; it can "
+                     f"carry data no viewer shows (import-dicom writes it as zeros)", runs[0] if runs else "")]
 
 
 def _walk(ds: Dataset, trail: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], object]]:
@@ -294,12 +344,39 @@ def _check_element(elem, trail, rel, rules, groups, text_problem) -> list[Findin
     if rule is not None and action not in ("K", "C"):
         return _check_profile_value(elem, where, action, rel)
 
-    # Kept attributes (and cleaned descriptors): judged by what they hold.
+    # Kept attributes (and cleaned descriptors, and everything the table does not list): judged
+    # by what they hold, whatever their VR.
     values = _values(elem)
+    if not elem.keyword and tag & 0xFFFF != 0:
+        return [_finding(rel, Category.DICOM_ATTRIBUTE,
+                         f"{where} is not in the DICOM dictionary, so what it holds cannot be judged "
+                         f"(import-dicom removes such attributes)")]
+    if vr == "UN":
+        return [_finding(rel, Category.DICOM_ATTRIBUTE,
+                         f"{where} has no known value type (UN), so what it holds cannot be judged "
+                         f"(import-dicom removes such attributes)")]
+    if tag in EMBEDDED_DOCUMENT_TAGS and elem.value:
+        return [cannot_verify(rel, f"{where} holds an embedded document (PDF, CDA...) that the guard cannot "
+                                   f"read; leave such objects out of a case", DETECTOR)]
+    if vr in profile_rules.BINARY_VRS:
+        return _check_binary(elem, where, rel, text_problem)
     if vr == "PN":
         for value in values:
             if not profile_rules.is_dummy(value, "PN"):
-                findings.append(_finding(rel, Category.NAME, f"{where} holds a person's name: {mask(value)}", value))
+                findings.append(_finding(rel, Category.NAME, f"{where} holds a person's name: {mask(value)}", value,
+                                         detector=PROFILE_DETECTOR))
+        return findings
+    if vr in ("DA", "DT") and rule is None:
+        for value in values:
+            if not profile_rules.is_dummy(value, vr):
+                findings.append(_finding(rel, Category.DATE, f"{where} holds a date: {mask(value)}", value))
+        return findings
+    if vr == "UI" and rule is None:
+        bad = [uid for uid in values if not profile_rules.uid_is_replaced(uid)]
+        if bad:
+            findings.append(_finding(rel, Category.DICOM_ATTRIBUTE,
+                                     f"{where} looks like an original UID with an organisation's root, not a "
+                                     f"replaced one: {mask(bad[0])}", bad[0]))
         return findings
     if tag == 0x00101010:  # Patient's Age
         for value in values:
@@ -309,18 +386,53 @@ def _check_element(elem, trail, rel, rules, groups, text_problem) -> list[Findin
                                          f"{where} is over 89 years (Safe Harbor: write 090Y for 90 or older): "
                                          f"{mask(value)}", value))
         return findings
-    if vr in FREE_TEXT_VRS:
-        for value in values:
-            try:
-                spans = _CACHE.spans(value)
-            except TextDetectorUnavailable as error:
-                text_problem.append(str(error))
-                return findings
-            for span in spans:
-                raw = value[span.start:span.end]
-                findings.append(_finding(rel, span.category,
-                                         f"{where} contains {span.category.value.replace('_', ' ').lower()}: {mask(raw)}",
-                                         raw, detector=f"{DETECTOR}+{span.detector}"))
+    if vr in TEXT_VRS:
+        findings += _text_findings(values, elem.keyword or "", f"{where} contains", rel, text_problem,
+                                   coded=vr in ("CS", "AE"))
+    return findings
+
+
+def _text_findings(values: list[str], keyword: str, lead: str, rel: str, text_problem: list[str], *,
+                   coded: bool = False) -> list[Finding]:
+    """Findings for the detector's spans in text values ("<where> contains <category>: <mask>")."""
+    findings = []
+    for value in values:
+        try:
+            spans = _CACHE.spans(keyword, value, coded=coded)
+        except TextDetectorUnavailable as error:
+            text_problem.append(str(error))
+            return findings
+        for span in spans:
+            raw = value[span.start:span.end]
+            findings.append(_finding(rel, span.category,
+                                     f"{lead} {span.category.value.replace('_', ' ').lower()}: {mask(raw)}",
+                                     raw, detector=f"{DETECTOR}+{span.detector}"))
+    return findings
+
+
+def is_lookup_table(elem) -> bool:
+    """Palette, modality and VOI lookup-table data: numbers turned into grey levels or colours,
+    never drawn as characters (and their bytes often spell letters by chance)."""
+    keyword = elem.keyword or ""
+    return int(elem.tag) >> 16 == 0x0028 and ("LookupTableData" in keyword or keyword == "LUTData")
+
+
+def printable_runs(data: bytes, minimum: int = 5) -> list[str]:
+    """Text hidden in binary values: runs of printable ASCII (and UTF-16LE) characters."""
+    runs = [m.group().decode("ascii") for m in re.finditer(rb"[\x20-\x7e]{%d,}" % minimum, data)]
+    runs += [m.group().decode("utf-16-le") for m in re.finditer(rb"(?:[\x20-\x7e]\x00){%d,}" % minimum, data)]
+    return runs
+
+
+def _check_binary(elem, where: str, rel: str, text_problem: list[str]) -> list[Finding]:
+    """Binary values the profile keeps (LUTs, ICC profiles, waveforms...) are searched for text."""
+    if int(elem.tag) in PIXEL_DATA_TAGS or is_lookup_table(elem) or not isinstance(elem.value, (bytes, bytearray)):
+        return []
+    findings = _text_findings(printable_runs(bytes(elem.value[:MAX_BINARY_SCAN])), "",
+                              f"{where} (binary data) contains text that looks like", rel, text_problem)
+    if len(elem.value) > MAX_BINARY_SCAN:
+        findings.append(cannot_verify(rel, f"{where} holds more binary data than the guard reads "
+                                           f"({len(elem.value)} bytes)", DETECTOR))
     return findings
 
 
@@ -331,7 +443,8 @@ def _check_profile_value(elem, where: str, action: str, rel: str) -> list[Findin
         bad = [uid for uid in _values(elem) if not profile_rules.uid_is_replaced(uid)]
         if bad:
             return [_finding(rel, Category.DICOM_ATTRIBUTE,
-                             f"{where} looks like the original scanner UID, not a replaced one: {mask(bad[0])}", bad[0])]
+                             f"{where} looks like the original scanner UID, not a replaced one: {mask(bad[0])}", bad[0],
+                             detector=PROFILE_DETECTOR)]
         return []
     try:
         empty_or_dummy = profile_rules.is_dummy(value, vr)
@@ -343,7 +456,8 @@ def _check_profile_value(elem, where: str, action: str, rel: str) -> list[Findin
     raw = "" if isinstance(value, (bytes, bytearray)) else ", ".join(_values(elem))
     verb = {"X": "removed", "Z": "empty"}.get(action, "empty or a dummy value")
     return [_finding(rel, Category.DICOM_ATTRIBUTE,
-                     f"{where} must be {verb} (confidentiality profile action {action}), it holds: {shown}", raw)]
+                     f"{where} must be {verb} (confidentiality profile action {action}), it holds: {shown}", raw,
+                     detector=PROFILE_DETECTOR)]
 
 
 # --- values to look for in burned-in text ----------------------------------------------------
@@ -377,8 +491,10 @@ def known_values(ds: Dataset) -> list[KnownValue]:
 
 # --- entry point -----------------------------------------------------------------------------
 
-def check_dicom(path: Path, rel: str, *, ocr: bool = True) -> list[Finding]:
-    """All findings for one DICOM file: header, and burned-in text when `ocr` is true."""
+def check_dicom(path: Path, rel: str, *, ocr: bool = True, coverage=None) -> list[Finding]:
+    """All findings for one DICOM file: preamble, file meta, header, text in compressed frames,
+    and burned-in text when `ocr` is true (`coverage`, a dicom_pixels.PixelCoverage, counts
+    the frames looked at)."""
     path = Path(path)
     ds, problem = read_header(path)
     if ds is None:
@@ -386,16 +502,59 @@ def check_dicom(path: Path, rel: str, *, ocr: bool = True) -> list[Finding]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pydicom's complaints about odd values are not ours
-            findings = check_header(ds, rel)
+            findings = check_preamble(path, rel) + check_header(ds, rel)
+            findings = _as_hand_copied(ds, rel, findings)
             findings += rendering_findings(ds, rel)  # a 3D rendering of the head shows the face
     except Exception as error:  # noqa: BLE001 - fail closed, never a traceback
         return [cannot_verify(rel, f"could not check this DICOM header ({error.__class__.__name__})", DETECTOR)]
     if getattr(ds, "incomplete_reason", None):
         return findings + [cannot_verify(rel, f"could not fully check this DICOM file: {ds.incomplete_reason}", DETECTOR)]
+    findings += _encapsulated_findings(path, ds, rel)
     if ocr:
         from .dicom_pixels import check_pixels  # imported late: pixel decoding needs numpy & co
-        findings += check_pixels(path, ds, rel, known=known_values(ds))
+        findings += check_pixels(path, ds, rel, known=known_values(ds), coverage=coverage)
     return findings
+
+
+def _encapsulated_findings(path: Path, ds: Dataset, rel: str) -> list[Finding]:
+    from .encapsulated import J2K_SYNTAXES, JPEG_SYNTAXES, check_encapsulated
+    syntax = str(getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", "") or "")
+    if syntax not in JPEG_SYNTAXES and syntax not in J2K_SYNTAXES:
+        return []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            full = pydicom.dcmread(path)
+    except Exception as error:  # noqa: BLE001
+        return [cannot_verify(rel, f"could not read the compressed image data ({error.__class__.__name__})", DETECTOR)]
+    return check_encapsulated(full, rel)
+
+
+HAND_COPIED_AT_LEAST = 3   # attributes the profile removes, blanks or replaces, still holding values
+
+
+def _as_hand_copied(ds: Dataset, rel: str, findings: list[Finding]) -> list[Finding]:
+    """A file copied straight from a PACS export (several attributes the profile acts on still hold
+    their values, whatever PatientIdentityRemoved claims) gets one line with the fix, not one line
+    per attribute."""
+    header = [f for f in findings if f.category is not Category.CANNOT_VERIFY]
+    if sum(f.detector == PROFILE_DETECTOR for f in header) < HAND_COPIED_AT_LEAST:
+        return findings
+    parts = rel.split("/")
+    case = parts[1] if len(parts) > 2 and parts[0] == "cases" else "<case>"
+    names: list[str] = []
+    for finding in header:
+        match = re.match(r"(?:file meta )?([A-Za-z][A-Za-z0-9]*) \(", finding.message.split(" > ")[-1])
+        name = match.group(1) if match else finding.category.value.lower()
+        if name not in names:
+            names.append(name)
+    shown = ", ".join(names[:12]) + (f" and {len(names) - 12} more" if len(names) > 12 else "")
+    summary = Finding(
+        path=rel, category=Category.DICOM_ATTRIBUTE, detector=f"{DETECTOR}+not-imported",
+        message=(f"this DICOM file was copied in as exported, not de-identified ({shown}): delete it and "
+                 f"import it with: site-gen import-dicom <export folder> --case {case}"),
+        value_hash=value_hash("|".join(sorted(f.value_hash for f in header))))
+    return [summary] + [f for f in findings if f.category is Category.CANNOT_VERIFY]
 
 
 __all__ = ["check_dicom", "check_header", "read_header", "known_values", "structure_problem"]

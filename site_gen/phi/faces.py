@@ -33,6 +33,7 @@ recognise skin surfaces as one.  Only an editor can allow such a file.
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from importlib import resources
 
@@ -58,8 +59,19 @@ _TURNED = {0: "", 1: " (lying on its side, turned to the right)", 2: " (upside d
            3: " (lying on its side, turned to the left)"}
 
 
-@lru_cache(maxsize=1)
+_PER_THREAD = threading.local()
+
+
 def _cascades():
+    """The cascades of the calling thread: one CascadeClassifier must not run in two threads at
+    once (frames are checked in a thread pool; shared classifiers missed faces under load)."""
+    loaded = getattr(_PER_THREAD, "cascades", None)
+    if loaded is None:
+        loaded = _PER_THREAD.cascades = _load_cascades()
+    return loaded
+
+
+def _load_cascades():
     import cv2  # opencv-python-headless<5
 
     def load(name: str):

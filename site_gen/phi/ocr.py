@@ -49,6 +49,7 @@ from .finding import Category, Finding, Span, mask, value_hash
 TESSERACT = "tesseract"
 TIMEOUT_SECONDS = 60
 MIN_CONFIDENCE = 60      # Tesseract word confidence (0-100); below is mostly texture read as text
+MIN_WORD_HEIGHT = 6      # pixels, in the image Tesseract read
 PADDING = 25
 UPSCALE_UP_TO = 800      # frames this size or smaller (CT, MR, US) are enlarged
 UPSCALE = 1.5
@@ -99,17 +100,16 @@ def prepare(image: Image.Image, *, medical: bool) -> tuple[Image.Image, float]:
     return ImageOps.expand(grey, PADDING, fill=fill), scale
 
 
-def read_words(image: Image.Image, *, medical: bool = False) -> list[Word]:
-    """Words Tesseract reads, with boxes in the coordinates of `image`."""
+def run_tesseract(image: Image.Image, *, psm: int = 11) -> str:
+    """Tesseract's TSV output for an 8-bit image (one process, one thread)."""
     if shutil.which(TESSERACT) is None:
         raise OcrUnavailable("the text-recognition program (tesseract) is not installed")
-    prepared, scale = prepare(image, medical=medical)
     buffer = io.BytesIO()
-    prepared.save(buffer, format="PPM")  # uncompressed: cheapest to hand over
+    image.save(buffer, format="PPM" if image.mode in ("RGB", "L") else "PNG")  # uncompressed: cheapest
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         done = subprocess.run(
-            [TESSERACT, "stdin", "stdout", "--psm", "11", "-l", "eng", "tsv"],
+            [TESSERACT, "stdin", "stdout", "--psm", str(psm), "-l", "eng", "tsv"],
             input=buffer.getvalue(), capture_output=True, timeout=TIMEOUT_SECONDS, env=env, check=False,
         )
     except subprocess.TimeoutExpired:
@@ -118,28 +118,168 @@ def read_words(image: Image.Image, *, medical: bool = False) -> list[Word]:
         raise OcrUnavailable(f"the text-recognition program could not start ({error.strerror})") from None
     if done.returncode != 0:
         raise OcrUnavailable("the text-recognition program failed on this image")
-    return _parse_tsv(done.stdout.decode("utf-8", "replace"), scale, image.size)
+    return done.stdout.decode("utf-8", "replace")
 
 
-def _parse_tsv(tsv: str, scale: float, size: tuple[int, int]) -> list[Word]:
+def read_words(image: Image.Image, *, medical: bool = False) -> list[Word]:
+    """Words Tesseract reads, with boxes in the coordinates of `image`."""
+    prepared, scale = prepare(image, medical=medical)
+    return _parse_tsv(run_tesseract(prepared), scale, image.size)
+
+
+def _parse_tsv(tsv: str, scale: float, size: tuple[int, int], offset: tuple[int, int] = (PADDING, PADDING),
+               min_confidence: float = MIN_CONFIDENCE) -> list[Word]:
     words = []
     for line in tsv.splitlines()[1:]:
         cols = line.split("\t")
         if len(cols) < 12 or cols[0] != "5":
             continue
         text = cols[11].strip()
-        conf = float(cols[10])
+        try:
+            conf = float(cols[10])
+        except ValueError:
+            continue
         if not text or not any(c.isalnum() for c in text):
             continue
-        if conf < MIN_CONFIDENCE and not _NAME_SHAPED_WORD.fullmatch(text):
+        if conf < min_confidence and not _NAME_SHAPED_WORD.fullmatch(text):
             continue
         left, top, width, height = (int(c) for c in cols[6:10])
-        x0 = max(0, round((left - PADDING) / scale))
-        y0 = max(0, round((top - PADDING) / scale))
-        x1 = min(size[0], round((left + width - PADDING) / scale))
-        y1 = min(size[1], round((top + height - PADDING) / scale))
+        x0 = max(0, round((left - offset[0]) / scale))
+        y0 = max(0, round((top - offset[1]) / scale))
+        x1 = min(size[0], round((left + width - offset[0]) / scale))
+        y1 = min(size[1], round((top + height - offset[1]) / scale))
+        if x1 <= 0 or y1 <= 0 or x0 >= size[0] or y0 >= size[1]:
+            continue
+        if (y1 - y0) * scale < MIN_WORD_HEIGHT:
+            continue  # a "word" a few pixels high is texture, not print anyone can read
         words.append(Word(text, x0, y0, max(1, x1 - x0), max(1, y1 - y0), conf))
     return words
+
+
+# --- reading crops of text-like regions, many at once ------------------------------------------
+
+CROP_TEXT_HEIGHT = 36    # text rows are scaled to about this height (Tesseract reads 20-40 px best)
+MAX_CROP_SCALE = 4.0
+MOSAIC_GAP = 18
+MOSAIC_MAX_HEIGHT = 3000
+CROP_MIN_CONFIDENCE = 40  # crops are of text-like rows already: keep less certain words there
+
+
+@dataclass(frozen=True)
+class Crop:
+    """A text-like region cut out of a frame view, prepared for OCR (dark text on white)."""
+
+    image: np.ndarray                    # uint8 (h, w)
+    box: tuple[int, int, int, int]       # the cut-out in frame coordinates (left, top, width, height)
+    scale: float                         # crop pixels per frame pixel
+    label: str                           # which pass it belongs to ("own window, grey, binarised", ...)
+    channel: str = "grey"                # grey, red, green, blue or colourfulness
+
+    def key(self) -> str:
+        import hashlib
+        return hashlib.sha1(self.image.tobytes() + repr(self.image.shape).encode()).hexdigest()
+
+
+def crop_variants(view: np.ndarray, box: tuple[int, int, int, int], view_name: str) -> list[Crop]:
+    """Upscaled crops of one region: per colour channel (colour views), plain and binarised."""
+    import cv2
+
+    left, top, width, height = box
+    pad = max(4, int(0.4 * height))
+    x0, y0 = max(0, left - pad), max(0, top - pad)
+    x1, y1 = min(view.shape[1], left + width + pad), min(view.shape[0], top + height + pad)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return []
+    patch = view[y0:y1, x0:x1]
+    scale = float(min(MAX_CROP_SCALE, max(1.0, CROP_TEXT_HEIGHT / max(1, height))))
+    channels: list[tuple[str, np.ndarray]] = []
+    if patch.ndim == 3:
+        rgb = np.ascontiguousarray(patch[..., :3])
+        channels.append(("grey", cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)))
+        for index, name in enumerate(("red", "green", "blue")):
+            channels.append((name, np.ascontiguousarray(rgb[..., index])))
+        channels.append(("colourfulness", (rgb.max(axis=2) - rgb.min(axis=2)).astype(np.uint8)))
+    else:
+        channels.append(("grey", np.ascontiguousarray(patch)))
+    crops = []
+    for name, channel in channels:
+        low, high = int(channel.min()), int(channel.max())
+        if high - low < 24:
+            continue  # no contrast in this channel: nothing to read there
+        stretched = ((channel.astype(np.float32) - low) * (255.0 / (high - low))).astype(np.uint8)
+        if np.median(stretched) < 128:
+            stretched = 255 - stretched  # dark text on a light ground, as Tesseract expects
+        size = (max(1, round(stretched.shape[1] * scale)), max(1, round(stretched.shape[0] * scale)))
+        enlarged = cv2.resize(stretched, size, interpolation=cv2.INTER_CUBIC) if scale != 1.0 else stretched
+        _threshold, binary = cv2.threshold(enlarged, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        if (binary == 0).mean() > 0.5:
+            binary = 255 - binary
+        where = (x0, y0, x1 - x0, y1 - y0)
+        crops.append(Crop(enlarged, where, scale, f"{view_name}, {name}", name))
+        crops.append(Crop(binary, where, scale, f"{view_name}, {name}, binarised", name))
+    return crops
+
+
+def read_crops(crops: Sequence[Crop], cache: dict | None = None) -> list[list[Word]]:
+    """Words of each crop (boxes in frame coordinates); crops go to Tesseract stacked in one
+    image per ~3000 px of height, and identical crops (a cine's unchanged overlay) are read once."""
+    results: list[list[Word] | None] = [None] * len(crops)
+    pending: list[int] = []
+    keys = [crop.key() for crop in crops]
+    for index, key in enumerate(keys):
+        if cache is not None and key in cache:
+            results[index] = cache[key]
+        elif key in (keys[i] for i in pending):
+            continue
+        else:
+            pending.append(index)
+    batch: list[int] = []
+    height = 0
+    for index in pending + [None]:
+        if index is not None and (not batch or height + crops[index].image.shape[0] + MOSAIC_GAP <= MOSAIC_MAX_HEIGHT):
+            batch.append(index)
+            height += crops[index].image.shape[0] + MOSAIC_GAP
+            continue
+        if batch:
+            for done, words in zip(batch, _read_mosaic([crops[i] for i in batch])):
+                results[done] = words
+                if cache is not None:
+                    cache[keys[done]] = words
+        batch, height = ([index], crops[index].image.shape[0] + MOSAIC_GAP) if index is not None else ([], 0)
+    by_key = {keys[i]: results[i] for i in range(len(crops)) if results[i] is not None}
+    return [results[i] if results[i] is not None else by_key.get(keys[i], []) for i in range(len(crops))]
+
+
+def _read_mosaic(crops: Sequence[Crop]) -> list[list[Word]]:
+    width = max(crop.image.shape[1] for crop in crops) + 2 * MOSAIC_GAP
+    height = sum(crop.image.shape[0] + MOSAIC_GAP for crop in crops) + MOSAIC_GAP
+    mosaic = np.full((height, width), 255, dtype=np.uint8)
+    slots = []
+    y = MOSAIC_GAP
+    for crop in crops:
+        h, w = crop.image.shape
+        mosaic[y:y + h, MOSAIC_GAP:MOSAIC_GAP + w] = crop.image
+        slots.append((y, y + h))
+        y += h + MOSAIC_GAP
+    words = _parse_tsv(run_tesseract(Image.fromarray(mosaic)), 1.0, (width, height), offset=(0, 0),
+                       min_confidence=CROP_MIN_CONFIDENCE)
+    out: list[list[Word]] = [[] for _ in crops]
+    for word in words:
+        centre = word.top + word.height / 2
+        for index, (start, end) in enumerate(slots):
+            if start - MOSAIC_GAP / 2 <= centre < end + MOSAIC_GAP / 2:
+                crop = crops[index]
+                x = crop.box[0] + (word.left - MOSAIC_GAP) / crop.scale
+                y0 = crop.box[1] + (word.top - start) / crop.scale
+                w = word.width / crop.scale
+                h = word.height / crop.scale
+                left, top = max(crop.box[0], round(x)), max(crop.box[1], round(y0))
+                right = min(crop.box[0] + crop.box[2], round(x + w))
+                bottom = min(crop.box[1] + crop.box[3], round(y0 + h))
+                if right > left and bottom > top:
+                    out[index].append(Word(word.text, left, top, right - left, bottom - top, word.conf))
+                break
+    return out
 
 
 def group_lines(words: Sequence[Word]) -> list[list[Word]]:
@@ -338,11 +478,16 @@ def findings_in_words(words: Sequence[Word], rel: str, *, frame: int | None = No
 
 
 def check_pixels_text(image: Image.Image, rel: str, *, frame: int | None = None, medical: bool = False,
-                      known: Sequence[KnownValue] = ()) -> list[Finding]:
-    """OCR one image or frame and report PHI in the text read, each with its pixel box."""
+                      known: Sequence[KnownValue] = (), bands: bool = True) -> list[Finding]:
+    """OCR one image or frame (several passes where text is likely, see pixel_text.py) and
+    report PHI in the text read, each with its pixel box.  `bands`: a text-like row in the header
+    or footer band is a finding by itself (photographs and screenshots, see pixel-regions.yml)."""
+    from .pixel_regions import photograph_bands
+    from .pixel_text import FrameReader, findings_for
     try:
-        words = read_words(image, medical=medical)
-        return findings_in_words(words, rel, frame=frame, known=known)
+        pixels = np.asarray(image.convert("RGB") if image.mode not in ("L", "RGB") else image)
+        text = FrameReader(None, medical=medical).read(pixels, full_pass=True)
+        return findings_for(text, rel, frame=frame, known=known, bands=photograph_bands() if bands else None)
     except (OcrUnavailable, TextDetectorUnavailable) as error:
         return [cannot_verify(rel, f"burned-in text could not be checked: {error}", "ocr", frame=frame)]
 

@@ -95,7 +95,8 @@ def engine_version() -> str:
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent.parent
     for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc",):
+        # node_modules: the contact form's build tools (site_gen/site/sealing), not the guard's.
+        if path.is_file() and not {"__pycache__", "node_modules"} & set(path.parts) and path.suffix != ".pyc":
             digest.update(path.relative_to(package).as_posix().encode())
             digest.update(path.read_bytes())
     digest.update(tool_versions().encode())

@@ -25,7 +25,7 @@ def read_case(repo, slug):
 
 def test_import_deidentifies_keeps_geometry_and_passes_the_guard(repo, export, capsys):
     before = snapshot(export)
-    code, output = run(capsys, "--root", str(repo.root), "import-dicom", str(export), "--case", "nodule",
+    code, output = run(capsys, "--root", str(repo.root), "import-dicom", str(export), "--case", "nodule", "--new-case",
                        "--series", "1", "--title", "Solitary pulmonary nodule", "--author", "adoe")
     assert code == 0, output
     for value in [*PHI.values(), PRIVATE_TEXT, ORIGINAL_ROOT]:
@@ -65,7 +65,7 @@ def test_import_deidentifies_keeps_geometry_and_passes_the_guard(repo, export, c
 
 def test_burned_in_text_is_refused_unless_blacked_out(repo, export, capsys):
     code, output = run(capsys, "--root", str(repo.root), "import-dicom", str(export), "--case", "capture",
-                       "--series", "2")
+                       "--series", "2", "--new-case")
     assert code == 1
     assert "--black-out-text" in output and "NAME" in output
     for line in BURNED_IN:
@@ -73,7 +73,7 @@ def test_burned_in_text_is_refused_unless_blacked_out(repo, export, capsys):
     assert not (repo.root / "cases" / "capture").exists()  # nothing written
 
     code, output = run(capsys, "--root", str(repo.root), "import-dicom", str(export), "--case", "capture",
-                       "--series", "2", "--black-out-text")
+                       "--series", "2", "--black-out-text", "--new-case")
     assert code == 0, output
     assert "blacked out" in output
     written = repo.root / "cases" / "capture" / "ot-images" / "0001.dcm"
@@ -87,7 +87,7 @@ def test_burned_in_text_is_refused_unless_blacked_out(repo, export, capsys):
 
 
 def test_every_nth_slice_and_range(repo, export, capsys):
-    code, output = run(capsys, "--root", str(repo.root), "import-dicom", str(export), "--case", "sample",
+    code, output = run(capsys, "--root", str(repo.root), "import-dicom", str(export), "--case", "sample", "--new-case",
                        "--series", "1", "--every", "2", "--slices", "2-6")
     assert code == 0, output
     files = sorted((repo.root / "cases" / "sample" / "ct-axial").iterdir())
@@ -130,7 +130,7 @@ def test_photographs_lose_metadata_and_can_be_cropped(repo, tmp_path, capsys):
     info.add_text("Patient", "DOE^JOHN")
     image.save(photos / "second.png", pnginfo=info)
     before = snapshot(photos)
-    code, output = run(capsys, "--root", str(repo.root), "import-dicom", str(photos), "--case", "hand",
+    code, output = run(capsys, "--root", str(repo.root), "import-dicom", str(photos), "--case", "hand", "--new-case",
                        "--modality", "XC", "--crop", "40,20,160,100")
     assert code == 0, output
     assert "EXIF" in output
@@ -165,6 +165,6 @@ def test_missing_export_and_lfs_pointer_export_are_refused(repo, tmp_path, capsy
     pointers.mkdir()
     (pointers / "0001.dcm").write_text("version https://git-lfs.github.com/spec/v1\noid sha256:" + "0" * 64 +
                                        "\nsize 12345\n")
-    code, output = run(capsys, "--root", str(repo.root), "import-dicom", str(pointers), "--case", "x")
+    code, output = run(capsys, "--root", str(repo.root), "import-dicom", str(pointers), "--case", "x", "--new-case")
     assert code == 1 and "git lfs pull" in output
     assert not (repo.root / "cases" / "x").exists()

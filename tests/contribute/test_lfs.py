@@ -36,7 +36,7 @@ def test_lfs_tracked_case_imports_commits_reviews_and_pointers_are_not_verified(
     assert setup.returncode == 0, setup.stdout + setup.stderr
     # `git lfs install --local` must not replace the pre-commit hook.
     assert "pre-commit" in (root / ".git" / "hooks" / "pre-commit").read_text()
-    imported = site_gen("import-dicom", str(export), "--case", "nodule", "--series", "1", "--author", "adoe",
+    imported = site_gen("import-dicom", str(export), "--case", "nodule", "--new-case", "--series", "1", "--author", "adoe",
                         "--title", "Solitary pulmonary nodule", "--findings", "A solid nodule in the right lung.",
                         "--caption", "Axial CT through the nodule.", cwd=root, env=env)
     assert imported.returncode == 0, imported.stdout + imported.stderr

@@ -10,7 +10,7 @@ from pydicom.sequence import Sequence
 from site_gen.phi import profile
 from site_gen.phi.deidentify import deidentify, replacement_uid
 from site_gen.phi.dicom_header import check_dicom, check_header
-from site_gen.phi.dicom_pixels import frames_to_check
+from site_gen.phi.dicom_pixels import FramePlan, plan_for
 from site_gen.phi.finding import Category
 
 from .conftest import clean_dataset, phi_dataset
@@ -96,15 +96,26 @@ def test_clean_file_has_no_findings(write_dicom):
 
 
 def test_phi_header_is_flagged_without_printing_values(write_dicom):
-    findings = check_dicom(write_dicom(phi_dataset()), "case/ct.dcm", ocr=False)
+    ds = phi_dataset()
+    findings = check_dicom(write_dicom(ds), "case/ct.dcm", ocr=False)
     text = messages(findings)
     for keyword in ("PatientName", "PatientID", "PatientBirthDate", "AccessionNumber", "StudyDate",
-                    "InstitutionName", "ReferringPhysicianName", "StudyInstanceUID"):
+                    "InstitutionName", "ReferringPhysicianName", "StudyInstanceUID", "PatientAge"):
         assert keyword in text
-    assert Category.AGE_OVER_89 in categories(findings)
+    ds = clean_dataset()
+    ds.PatientAge = "095Y"
+    assert Category.AGE_OVER_89 in categories(check_dicom(write_dicom(ds, "age.dcm"), "age.dcm", ocr=False))
     for raw in ("DOE", "JOHN", "12345678", "19560412", "Elsewhere", "113619"):
         assert raw not in text
     assert all(f.path == "case/ct.dcm" for f in findings)
+
+
+def test_hand_copied_export_gets_one_line_with_the_fix(write_dicom):
+    findings = check_dicom(write_dicom(phi_dataset()), "cases/knee-mri/t1/IM0001", ocr=False)
+    assert len(findings) == 1
+    message = findings[0].message
+    assert "site-gen import-dicom <export folder> --case knee-mri" in message
+    assert "PatientName" in message and "DOE" not in message and "19560412" not in message
 
 
 def test_dummy_values_pass(write_dicom):
@@ -238,18 +249,13 @@ def test_deidentify_cleans_kept_descriptors():
     assert "0134" not in ds.SeriesDescription and "CT chest" in ds.SeriesDescription
 
 
-# --- which frames get OCR ---------------------------------------------------------------------------
+# --- how frames are read ------------------------------------------------------------------------
 
-def test_frame_sampling_rule():
+def test_frame_plan_reads_every_frame():
     ct = clean_dataset(instance=7)
-    assert frames_to_check(ct)[0] == []                      # CT, BurnedInAnnotation NO, not sampled
-    assert frames_to_check(clean_dataset(instance=1))[0] == [0]
-    assert frames_to_check(clean_dataset(instance=50))[0] == [0]
-    assert frames_to_check(clean_dataset(instance=7, burned_in=None))[0] == [0]   # absent is not NO
-    assert frames_to_check(clean_dataset(instance=7, burned_in="YES"))[0] == [0]
+    assert plan_for(ct, 0, 1) == FramePlan(None, True)         # CT slice: OCR wherever text-like rows are
     us = clean_dataset(modality="US", instance=7)
-    us.NumberOfFrames = 120
-    assert frames_to_check(us)[0] == list(range(120))        # ultrasound: every frame
-    multi = clean_dataset(instance=7)
-    multi.NumberOfFrames = 120
-    assert frames_to_check(multi)[0] == [0, 50, 100, 119]
+    assert plan_for(us, 0, 1) == FramePlan(True, True)         # single ultrasound frame: whole frame too
+    plans = [plan_for(us, i, 120) for i in range(120)]
+    assert plans[0].whole and plans[119].whole and plans[30].whole and plans[31].whole is False
+    assert plans[5].changing and not plans[6].changing

@@ -265,7 +265,7 @@ def test_import_of_a_face_photo_gives_face_advice_not_black_out(tmp_path):
     portrait().save(source, quality=92)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     done = subprocess.run([sys.executable, "-m", "site_gen", "--root", str(tmp_path), "import-dicom", str(source),
-                           "--case", "face-case"], capture_output=True, text=True, env=env, cwd=tmp_path)
+                           "--case", "face-case", "--new-case"], capture_output=True, text=True, env=env, cwd=tmp_path)
     output = done.stdout + done.stderr
     assert done.returncode != 0 and "FACE" in output
     assert "--crop" in output and "--black-out-text" not in output

@@ -1,0 +1,285 @@
+"""Generation that is skipped when nothing it is made from changed.
+
+The site generator (site_gen.site.generator) is a function of what it is given: the library
+(cases, contributors, case numbers), each series' converted images, the Git dates, the
+collections, the people settings and the page options, and of this package's code and data;
+besides those it reads the repository's users/ folder (the editors' keys) and today's date.
+`site_key` hashes all of that; when the key is one a generation already had, the whole
+generated site comes from the memo (`PageMemo`, in memory across `mkdocs serve` rebuilds,
+over a bundle in the cache folder) and the generator does not run.
+
+Finer-grained reuse (one page at a time) is not attempted: the generator's templates read its
+own state through closures (e.g. the thumbnails of other cases), which a page's arguments
+do not show, so a page cannot be known unchanged without rendering it.  After an edit the
+generator renders every page (Jinja only); `mkdocs serve` then has MkDocs render only the
+pages whose Markdown changed (site_gen.site.plugin).
+"""
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime
+import enum
+import hashlib
+import os
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+import jinja2.bccache
+from markupsafe import Markup
+
+from ..jsonstore import JsonBundle, digest, files_fingerprint, remove_other_versions
+from .generator import GeneratedSite, SiteGenerator
+
+PACKAGE = Path(__file__).resolve().parents[1]
+# Fields that do not change what a page shows (a series came from the cache or not).
+IGNORED_FIELDS = frozenset({"from_cache"})
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """The package's code and data and the template libraries: cached pages die with them."""
+    versions = []
+    for name in ("jinja2", "markupsafe", "markdown"):
+        try:
+            versions.append(metadata.version(name))
+        except metadata.PackageNotFoundError:
+            pass
+    return digest(files_fingerprint([PACKAGE]), versions)[:16]
+
+
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in this process (never on disk: the cache folder may come from
+    elsewhere, and compiled templates are code); a template whose source changed gets a new
+    checksum and is compiled again."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATES = MemoryBytecodeCache()
+
+
+class Uncacheable(Exception):
+    """A value whose effect on a page cannot be told from the value."""
+
+
+class Fingerprints:
+    """Strings that differ whenever values would render differently.
+
+    Dataclass objects (cases, series, contributors...) are printed once per object: the print
+    is kept with the object (so that its id cannot be reused meanwhile), and objects taken
+    over by the next generation (`mkdocs serve`) keep theirs."""
+
+    def __init__(self):
+        self.prints: dict[int, tuple[str, Any]] = {}
+        self.printed: set[int] = set()
+
+    def start(self) -> None:
+        self.printed = set()
+
+    def forget_unused(self) -> None:
+        self.prints = {key: value for key, value in self.prints.items() if key in self.printed}
+
+    def of(self, value: Any) -> str:
+        if value is None or isinstance(value, (bool, int, float)):
+            return repr(value)
+        if isinstance(value, Markup):
+            return "M" + repr(str(value))
+        if isinstance(value, str):
+            return repr(value)
+        if isinstance(value, (list, tuple)):
+            return "[" + ",".join(self.of(v) for v in value) + "]"
+        if isinstance(value, dict):
+            return "{" + ",".join(self.of(k) + ":" + self.of(v) for k, v in value.items()) + "}"
+        if isinstance(value, (set, frozenset)):
+            return "S{" + ",".join(sorted(self.of(v) for v in value)) + "}"
+        if isinstance(value, Path):
+            return "P" + repr(str(value))
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            return "D" + value.isoformat()
+        if isinstance(value, enum.Enum):
+            return f"E{type(value).__qualname__}.{value.name}"
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return self._of_dataclass(value)
+        raise Uncacheable(type(value).__qualname__)
+
+    def _of_dataclass(self, value: Any) -> str:
+        self.printed.add(id(value))
+        known = self.prints.get(id(value))
+        if known is not None:
+            return known[0]
+        names = [f.name for f in dataclasses.fields(value)]
+        inner = None
+        if IGNORED_FIELDS.isdisjoint(names) and _plain_repr(type(value)):
+            inner = repr(value)  # a dataclass's own repr shows every field, recursively
+            if " at 0x" in inner:
+                raise Uncacheable(type(value).__qualname__)
+            if any(f"{name}=" in inner for name in IGNORED_FIELDS):
+                inner = None  # an ignored field further down: print field by field
+        if inner is None:
+            inner = ",".join(f"{name}={self.of(getattr(value, name))}"
+                             for name in names if name not in IGNORED_FIELDS)
+        text = f"{type(value).__module__}.{type(value).__qualname__}({inner})"
+        known = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        self.prints[id(value)] = (known, value)
+        return known
+
+
+@lru_cache(maxsize=None)
+def _plain_repr(kind: type) -> bool:
+    """The dataclass-generated repr, over fields that are plain data or dataclasses themselves
+    (checked by the repr's ' at 0x' test for anything else)."""
+    method = kind.__repr__
+    generated = getattr(method, "__wrapped__", None)  # dataclasses wraps the repr it writes
+    return (getattr(getattr(method, "__code__", None), "co_filename", "") == dataclasses.__file__
+            and getattr(getattr(generated, "__code__", None), "co_filename", "") == "<string>")
+
+
+class PageMemo:
+    """Generated sites by key, with their pages by content: in memory (kept across `mkdocs serve`
+    rebuilds) over one bundle per site (repository and page options) in the cache folder."""
+
+    def __init__(self, cache_dir: Path | None):
+        self.cache_dir = cache_dir
+        self.namespace: str | None = None
+        self.bundle = JsonBundle(None)
+        self.fingerprints = Fingerprints()
+        self.links: dict[tuple, str] = {}
+
+    def open(self, namespace: str) -> None:
+        """Start a generation of the site named by namespace (a new site: its own bundle)."""
+        if namespace != self.namespace:
+            self.namespace = namespace
+            self.links = {}
+            path = (self.cache_dir / "pages" / code_version() / f"{namespace}.json"
+                    if self.cache_dir is not None else None)
+            self.bundle = JsonBundle(path)
+        else:
+            self.bundle.used = {}
+        self.fingerprints.start()
+
+    def finish(self, save: bool = True) -> None:
+        """Forget what this generation did not use (earlier versions of the site) and, unless told
+        otherwise, write the bundle; bundles of older code versions are removed."""
+        self.bundle.entries = dict(self.bundle.used)
+        self.fingerprints.forget_unused()
+        if save:
+            self.save()
+
+    def save(self) -> None:
+        if self.bundle.added and self.cache_dir is not None:
+            remove_other_versions(self.cache_dir / "pages", code_version())
+        self.bundle.save()
+
+
+def page_namespace(root: Path, **options) -> str:
+    """Pages of one site: a preview of one case or `mkdocs serve` must not evict the build's."""
+    return digest(str(root.resolve()), options)[:16]
+
+
+class IncrementalGenerator(SiteGenerator):
+    """The site generator with its compiled templates kept in this process and its relative
+    links remembered (a pure function of the two addresses, slow through os.getcwd)."""
+
+    def __init__(self, *args, memo: PageMemo, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.env.bytecode_cache = _TEMPLATES  # each generator has its own environment
+        self.urls.relative = _remembered(self.urls.relative, memo.links)
+
+
+def _remembered(function: Callable[..., str], known: dict[tuple, str]) -> Callable[..., str]:
+    def remembered(*args) -> str:
+        value = known.get(args)
+        if value is None:
+            value = known[args] = function(*args)
+        return value
+    return remembered
+
+
+# -- the whole site at once ------------------------------------------------------------------------
+_SNAPSHOT_FIELDS = ("pages", "files", "media", "converted", "reused")
+
+
+def repository_state(root: Path) -> list:
+    """What the generator may read of the repository besides its arguments: users/ (the editors'
+    keys), collections/, mkdocs.yml, and what each case folder holds besides its series (whose
+    files the media step identifies) -- names, sizes and times."""
+    state = []
+    for name in ("users", "collections"):
+        folder = root / name
+        if folder.is_dir():
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                state.append((path.relative_to(root).as_posix(), digest(path.read_bytes())))
+    config = root / "mkdocs.yml"
+    if config.is_file():
+        state.append(("mkdocs.yml", digest(config.read_bytes())))
+    cases = root / "cases"
+    if cases.is_dir():
+        for folder in sorted(os.scandir(cases), key=lambda e: e.name):
+            if folder.is_dir():
+                with os.scandir(folder.path) as entries:
+                    for entry in sorted(entries, key=lambda e: e.name):
+                        info = entry.stat()
+                        state.append((folder.name, entry.name, entry.is_dir(), info.st_size, info.st_mtime_ns))
+    return state
+
+
+def today() -> str:
+    """Cases without a Git date are dated today (site_gen.site.history)."""
+    return datetime.date.today().isoformat()
+
+
+def site_key(memo: PageMemo, inputs: dict[str, Any]) -> str | None:
+    """The key of a whole generated site: every argument the generator is given (by name), what
+    it reads besides (`repository_state`), today's date, and this code.  None when an input
+    cannot be printed, or when GeneratedSite holds more than a snapshot keeps (a field added
+    later must not be lost)."""
+    if tuple(f.name for f in dataclasses.fields(GeneratedSite)) != _SNAPSHOT_FIELDS:
+        return None
+    try:
+        printed = {name: memo.fingerprints.of(value) for name, value in inputs.items()}
+    except Uncacheable:
+        return None
+    return "site:" + digest(code_version(), today(), printed)
+
+
+def load_snapshot(memo: PageMemo, key: str | None) -> GeneratedSite | None:
+    entry = memo.bundle.get(key) if key else None
+    if not isinstance(entry, dict):
+        return None
+    site = GeneratedSite(converted=0, reused=entry["converted"] + entry["reused"])
+    for src, page_key in entry["pages"].items():
+        page = memo.bundle.get(page_key)
+        if not isinstance(page, str):
+            return None
+        site.pages[src] = page
+    site.files = {dest: base64.b64decode(data) for dest, data in entry["files"].items()}
+    site.media = {dest: Path(path) for dest, path in entry["media"].items()}
+    return site
+
+
+def save_snapshot(memo: PageMemo, key: str | None, site: GeneratedSite) -> None:
+    """Remember a generated site by its key, its pages by their content (shared between sites)."""
+    if not key:
+        return
+    pages = {}
+    for src, page in site.pages.items():
+        page_key = "page:" + digest(src, page)
+        if memo.bundle.get(page_key) is None:
+            memo.bundle.put(page_key, page)
+        pages[src] = page_key
+    memo.bundle.put(key, {"pages": pages, "files": {d: base64.b64encode(c).decode() for d, c in site.files.items()},
+                          "media": {d: str(p) for d, p in site.media.items()},
+                          "converted": site.converted, "reused": site.reused})
