@@ -3,7 +3,7 @@
 The rule recognizers run first; their verdicts are features of the model (so the model learns
 when a rule is right), and their spans are kept unless the model gives their words less than the
 category's veto probability of being an identifier of any kind ("Foley to gravity": a surname to
-the rules, a catheter to the model; "called from Seattle": a name to the rules, a town to the
+the rules, a catheter to the model; "called from Wexmoor": a name to the rules, a town to the
 model, kept).
 The model adds the tokens whose label probability reaches the category's model threshold.  Both
 thresholds per category are chosen by cross-validation (train.py) and shipped in text-model.json;
