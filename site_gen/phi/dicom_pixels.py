@@ -12,9 +12,9 @@ Every frame of every file is looked at; nothing is sampled away:
 * every region the detector finds is read, on every frame it is found on (identical crops - an
   overlay that does not change - are read once, OCR results being shared by content);
 * the whole frame is OCR'd as well - always for single-frame projection images, screen captures,
-  ultrasound and photographs; for CT, MR, PET and NM slices where the region crops read text
-  (that is the justified sampling: a slice with text has text-like rows, which the detector
-  finds in one of the views and OCR reads; a plain slice costs milliseconds, not an OCR call);
+  ultrasound and photographs; for CT, MR, PET and NM slices where the detector found any
+  text-like row (that is the justified sampling: a slice with text has text-like rows, which the
+  detector finds in one of the views; a plain slice costs milliseconds, not an OCR call);
 * in a cine loop (multi-frame, not a slice stack), the overlay is the same from frame to frame:
   the first frame is read in full; every later frame is looked at where it differs from the first
   (the scan sector, a clock), every view, every region, and the whole changed area is OCR'd on
@@ -69,7 +69,7 @@ def is_slice_stack(ds: Dataset) -> bool:
 
 @dataclass(frozen=True)
 class FramePlan:
-    whole: bool | None      # True: whole-frame OCR; None: where the region crops read text; False: regions only
+    whole: bool | None      # True: whole-frame OCR; None: where text-like rows were found; False: regions only
 
 
 def plan_for(ds: Dataset, index: int, n_frames: int) -> FramePlan:

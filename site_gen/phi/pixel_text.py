@@ -11,7 +11,7 @@
      frames stacked into mosaics read by one Tesseract process; identical crops (a cine's
      unchanging overlay) are read once;
    * the whole frame (the established pass, ocr.prepare) when the caller asks for it, or - for
-     slices - when the region crops read text (more print may be where the detector saw none);
+     slices - when the detector found any text-like row (more print may be where it saw none);
      whole-frame passes of many frames also go to one Tesseract process.
 Each pass keeps its own words, so duplicates from two passes never garble one line of text.
 
@@ -47,7 +47,6 @@ class WholePass:
     scale: float
     size: tuple[int, int]                # (width, height) of the frame part it shows
     offset: tuple[int, int] = (0, 0)     # where that part sits in the whole frame
-    always: bool = True                  # False: only when the region crops read text
 
 
 @dataclass
@@ -71,11 +70,6 @@ def print_like(word: Word) -> bool:
     two letters or digits.  OCR of speckle and anatomy yields stray characters and short
     low-confidence strings instead; a finding is reported (and blanked) whatever its confidence."""
     return word.conf >= MIN_CONFIDENCE and sum(c.isalnum() for c in word.text) >= 2
-
-
-def reads_text(words: Sequence[Word]) -> bool:
-    """Whether region crops read anything like print."""
-    return any(print_like(word) for word in words)
 
 
 class FrameReader:
@@ -124,8 +118,7 @@ class FrameReader:
     def finish(self, texts: Sequence[FrameText]) -> None:
         """Read what `read(..., defer=True)` left pending, for many frames in one go: the region
         crops of all of them in one Tesseract process (stacked in mosaics), then the whole-frame
-        passes due - always for frames the caller wanted read whole, and for the others only
-        where their region crops read text - in another."""
+        passes due in another."""
         crops = [crop for text in texts for crop in text.pending]
         if crops:
             words = iter(read_crops(crops, self.cache))
@@ -152,8 +145,8 @@ class FrameReader:
         """The text of one frame: every text-like region found in any view is read (crops).
 
         full_pass True: the whole frame is OCR'd as well; None: the whole frame only when the
-        region crops read text (a frame with print may hold more than the detector found; a
-        frame whose "regions" read as nothing is anatomy); False: regions only.
+        detector found a text-like row in some view (a frame with print may hold more than the
+        detector found); False: regions only.
         `area` (left, top, right, bottom): look only there (the rest of a cine frame is the same
         as a frame already read); boxes are still in whole-frame coordinates.  `defer`: leave the
         OCR in `pending`/`whole` for `finish` to run together with other frames'.
@@ -184,7 +177,7 @@ class FrameReader:
             main = primary(views)
             image = Image.fromarray(main.image)
             prepared, scale = prepare(image, medical=self.medical and main.image.ndim == 2)
-            result.whole = WholePass(f"{main.name}, whole frame", prepared, scale, image.size, always=bool(full_pass))
+            result.whole = WholePass(f"{main.name}, whole frame", prepared, scale, image.size)
         if not defer:
             self.finish([result])
         return result
