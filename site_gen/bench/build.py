@@ -178,6 +178,9 @@ def make_plain_project(root: Path, plain: Path, cache: Path) -> None:
     shutil.rmtree(config.site_dir, ignore_errors=True)
     docs = plain / "docs"
     shutil.copytree(root / "docs", docs)
+    from ..phi.allow import strip_pragmas  # the plugin publishes hand-written pages without allow comments
+    for page in docs.rglob("*.md"):
+        page.write_text(strip_pragmas(page.read_text(encoding="utf-8")), encoding="utf-8")
     for file in files:
         target = docs / file.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -195,6 +198,13 @@ def make_plain_project(root: Path, plain: Path, cache: Path) -> None:
     partial = resources.files("site_gen.site").joinpath("templates", "footer-copyright.html").read_text("utf-8")
     overrides = plain / "overrides" / "partials"
     overrides.mkdir(parents=True)
+    # The plugin's replacements of Material's templates (Content-Security-Policy, scripts as files).
+    from ..site.plugin import CONTENT_SECURITY_POLICY, THEME_TEMPLATES
+    for name, source in THEME_TEMPLATES.items():
+        text = resources.files("site_gen.site").joinpath("templates", "theme", source).read_text("utf-8")
+        target = plain / "overrides" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text.replace("{{ case_library_csp }}", CONTENT_SECURITY_POLICY))
     (overrides / "copyright.html").write_text(
         f"{{% set case_library_privacy_url = {json.dumps(Urls(config.use_directory_urls).page_url('privacy.md'))} %}}"
         f"{{% set case_library_privacy_contact = {json.dumps(plugin.config.privacy_contact)} %}}\n" + partial)

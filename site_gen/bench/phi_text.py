@@ -105,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=default, help="folder holding text/*.jsonl")
     parser.add_argument("--cv", type=int, default=0, metavar="N",
                         help="cross-validate: train and choose thresholds without each of N folds")
-    parser.add_argument("--synthetic", type=int, default=4000, help="synthetic training documents (with --cv)")
+    parser.add_argument("--synthetic", type=int, default=None,
+                        help="synthetic training documents (with --cv; default: as the shipped model)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     parser.add_argument("--large", action="store_true", help="also time one 1.1 MB file (lines and one line)")
@@ -130,7 +131,10 @@ def main(argv: list[str] | None = None) -> int:
         Tagger()
         report["model"] = {"bytes": MODEL_FILE.stat().st_size, "load_seconds": round(time.perf_counter() - t0, 3)}
     if args.cv > 1:
-        report["cross_validated"] = run_cv(corpora, args.cv, args.synthetic, args.seed, log)
+        from site_gen.phi.text.train import SYNTHETIC_DOCS
+
+        synthetic = SYNTHETIC_DOCS if args.synthetic is None else args.synthetic
+        report["cross_validated"] = run_cv(corpora, args.cv, synthetic, args.seed, log)
     model = "rules + model" if default_detector().tagger is not None else "rules only (no model shipped)"
     for name, docs in corpora.items():
         report["tuned_on"][name] = evaluate_docs(docs).summary()

@@ -8,7 +8,6 @@ and the build then only places images that are already converted (docs/scaling.m
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -23,21 +22,19 @@ def register(commands) -> None:
     parser.add_argument("--shard", type=parse_shard, metavar="I/N",
                         help="convert only shard I of N (for parallel CI jobs; e.g. 2/4)")
     parser.add_argument("--jobs", type=int, help="parallel processes (default: cores)")
-    parser.add_argument("--cache", help="cache folder (default: $SITE_GEN_CACHE, else the case-library "
-                        "plugin's cache_dir in mkdocs.yml, else .cache/site-gen)")
+    parser.add_argument("--cache", help="cache folder (default: the case-library plugin's cache_dir in "
+                        "mkdocs.yml, else $SITE_GEN_CACHE, else ~/.cache/site-gen; never inside the repository)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON (throughput per shard)")
     parser.set_defaults(run=run)
 
 
 def cache_folder(root: Path, given: str | None = None) -> Path:
-    """Where converted images are kept: the same folder the build uses."""
+    """Where converted images are kept: the folder the build uses (site_gen.cache: the plugin's
+    cache_dir, else $SITE_GEN_CACHE, else ~/.cache/site-gen; never inside the repository)."""
+    from ..cache import cache_dir as trusted_cache
     from ..people.settings import plugin_options
-    value = given or os.environ.get("SITE_GEN_CACHE")
-    if not value:
-        configured = plugin_options(root).get("cache_dir")
-        value = configured if isinstance(configured, str) and configured else ".cache/site-gen"
-    path = Path(value)
-    return (path if path.is_absolute() else root / path).resolve()
+    configured = plugin_options(root).get("cache_dir")
+    return trusted_cache(root, given or (configured if isinstance(configured, str) and configured else None)).resolve()
 
 
 def run(args) -> int:

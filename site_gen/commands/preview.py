@@ -2,9 +2,10 @@
 
 It builds a site of that one case alone (with its authors' profiles, the hand-written pages,
 the site's theme and navigation) in a temporary folder and serves it with `mkdocs serve`,
-so the time does not grow with the size of the library.  Saving case.yml or an image shows
-the change in the browser.  Converted images go to the library's usual cache, so the full
-build later reuses them.
+so the time does not grow with the size of the library.  The case folder is mirrored there
+(hard links, else copies: the build accepts only real folders) and kept in step, so saving
+case.yml or an image shows the change in the browser.  Converted images go to the library's
+usual cache, so the full build later reuses them.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import signal
 import socket
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import yaml
@@ -44,13 +46,26 @@ def find_case(raw: str, root: Path) -> Path | None:
     return None
 
 
-def _authors(case_file: Path) -> list[str]:
+def _case_data(case_file: Path) -> dict:
     try:
         data = yaml.safe_load(case_file.read_text(encoding="utf-8"))
     except (OSError, ValueError, yaml.YAMLError):
-        return []
-    authors = data.get("authors") if isinstance(data, dict) else None
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _authors(case_file: Path) -> list[str]:
+    authors = _case_data(case_file).get("authors")
     return [a for a in authors if isinstance(a, str)] if isinstance(authors, list) else []
+
+
+def case_address(case_dir: Path) -> str:
+    """Where the case's page will be: its number (`id:`), else its folder name; a quiz case
+    without a number gets a name that hides the folder's, so the preview starts at the home page."""
+    data = _case_data(case_dir / CASE_FILE)
+    if isinstance(data.get("id"), int) and not isinstance(data.get("id"), bool):
+        return f"cases/{data['id']}/"
+    return "" if data.get("quiz") is True else f"cases/{case_dir.name}/"
 
 
 def _free_port(preferred: int) -> int:
@@ -69,21 +84,86 @@ def _absolute(value: str, base: Path) -> str:
     return str(path if path.is_absolute() else (base / path).resolve())
 
 
-def make_preview_project(root: Path, case_dir: Path, work: Path, cache_dir: Path) -> Path:
-    """A repository of one case in `work`: links to the case folder and its authors' profiles,
-    and the repository's mkdocs.yml pointed at them.  Returns the new mkdocs.yml."""
+class CaseMirror:
+    """The case folder copied into the preview's repository, and kept in step with it.
+
+    The build and the guard accept only real case folders (site_gen.fileset), so the preview
+    holds a copy: hard links where the file system allows (instant, no data copied), else
+    copies.  `sync` brings over what changed (size or time) and removes what is gone."""
+
+    def __init__(self, source: Path, target: Path):
+        self.source, self.target = source, target
+        self.lock = threading.Lock()
+
+    def sync(self) -> None:
+        with self.lock:
+            wanted: set[Path] = set()
+            for folder, dirs, files in os.walk(self.source):
+                rel = Path(folder).relative_to(self.source)
+                (self.target / rel).mkdir(parents=True, exist_ok=True)
+                wanted.add(self.target / rel)
+                for name in files:
+                    source, target = Path(folder) / name, self.target / rel / name
+                    wanted.add(target)
+                    self._bring(source, target)
+            for folder, dirs, files in os.walk(self.target, topdown=False):
+                for name in files + dirs:
+                    path = Path(folder) / name
+                    if path not in wanted:
+                        shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+
+    @staticmethod
+    def _bring(source: Path, target: Path) -> None:
+        try:
+            known, now = target.stat(), source.stat()
+            if (known.st_ino == now.st_ino or (known.st_size == now.st_size
+                                                and known.st_mtime_ns == now.st_mtime_ns)):
+                return
+            target.unlink()
+        except FileNotFoundError:
+            pass
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+
+
+def _watch(mirror: CaseMirror):
+    """A watchdog observer that keeps the mirror in step (mkdocs serve then sees the change)."""
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event):
+            try:
+                mirror.sync()
+            except OSError:
+                pass  # a file being written: the next event brings it
+
+    observer = Observer()
+    observer.schedule(Handler(), str(mirror.source), recursive=True)
+    observer.start()
+    return observer
+
+
+def make_preview_project(root: Path, case_dir: Path, work: Path, cache_dir: Path) -> tuple[Path, CaseMirror]:
+    """A repository of one case in `work/repo`: the case folder (mirrored) and its authors'
+    profiles, its own cache in `work/cache` sharing the library's converted images, and the
+    repository's mkdocs.yml pointed at them.  Returns the new mkdocs.yml and the mirror."""
     from mkdocs.utils.yaml import yaml_load
 
-    (work / "cases").mkdir(parents=True)
-    os.symlink(case_dir, work / "cases" / case_dir.name, target_is_directory=True)
-    (work / "users").mkdir()
+    repo = work / "repo"
+    mirror = CaseMirror(case_dir, repo / "cases" / case_dir.name)
+    mirror.sync()
+    (repo / "users").mkdir()
     for author in _authors(case_dir / CASE_FILE):
         profile = root / "users" / f"{author}.yml"
         if profile.is_file() and "/" not in author and not author.startswith("."):
-            os.symlink(profile, work / "users" / profile.name)
-    # The preview's own cache, sharing only the converted images (content-addressed, only ever
-    # added to) with the library's: its other records describe this one-case site alone.
-    own_cache = work / ".cache"
+            shutil.copy2(profile, repo / "users" / profile.name)
+    # The preview's own cache (outside its repository), sharing only the converted images
+    # (content-addressed, only ever added to) with the library's: its other records describe
+    # this one-case site alone.
+    own_cache = work / "cache"
     (cache_dir / "media").mkdir(parents=True, exist_ok=True)
     own_cache.mkdir()
     os.symlink(cache_dir / "media", own_cache / "media", target_is_directory=True)
@@ -97,20 +177,21 @@ def make_preview_project(root: Path, case_dir: Path, work: Path, cache_dir: Path
         theme["custom_dir"] = _absolute(theme["custom_dir"], root)
     if isinstance(config.get("hooks"), list):
         config["hooks"] = [_absolute(h, root) for h in config["hooks"]]
-    config["watch"] = [str(case_dir)] + [_absolute(w, root) for w in config.get("watch") or []]
+    if config.get("watch"):
+        config["watch"] = [_absolute(w, root) for w in config["watch"]]
     config.pop("site_url", None)
     plugins = []
     for entry in config.get("plugins") or []:
         if isinstance(entry, dict) and "case-library" in entry:
-            options = dict(entry["case-library"] or {}, root=str(work), cache_dir=str(own_cache))
+            options = dict(entry["case-library"] or {}, root=str(repo), cache_dir=str(own_cache))
             entry = {"case-library": options}
         elif entry == "case-library":
-            entry = {"case-library": {"root": str(work), "cache_dir": str(own_cache)}}
+            entry = {"case-library": {"root": str(repo), "cache_dir": str(own_cache)}}
         plugins.append(entry)
     config["plugins"] = plugins
-    target = work / "mkdocs.yml"
+    target = repo / "mkdocs.yml"
     target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return target
+    return target, mirror
 
 
 def _stop(signum, frame) -> None:
@@ -127,14 +208,16 @@ def run(args) -> int:
         return fail_usage("preview", f"no mkdocs.yml in {root}: run this inside the library's repository")
     work = Path(tempfile.mkdtemp(prefix="site-gen-preview-"))
     signal.signal(signal.SIGTERM, _stop)  # stopped by another program: still clean up
+    observer = None
     try:
-        config_file = make_preview_project(root, case_dir, work, cache_folder(root))
+        config_file, mirror = make_preview_project(root, case_dir, work, cache_folder(root))
+        observer = _watch(mirror)
         port = _free_port(args.port)
         os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
         from mkdocs.commands.serve import serve
         from mkdocs.exceptions import Abort, PluginError
 
-        print(f"Preview of {case_dir.name}: http://127.0.0.1:{port}/cases/{case_dir.name}/ "
+        print(f"Preview of {case_dir.name}: http://127.0.0.1:{port}/{case_address(case_dir)} "
               "(saving case.yml or an image updates it; Ctrl+C stops)", file=sys.stderr, flush=True)
         try:
             serve(config_file=str(config_file), dev_addr=f"127.0.0.1:{port}", livereload=True,
@@ -146,4 +229,7 @@ def run(args) -> int:
             pass
         return 0
     finally:
+        if observer is not None:
+            observer.stop()
+            observer.join(timeout=5)
         shutil.rmtree(work, ignore_errors=True)

@@ -14,7 +14,9 @@ from importlib import resources
 import yaml
 
 Allowed = tuple[int, int, frozenset[str]]
-_AUTHOR_CATEGORIES = frozenset({"NAME", "INITIALS"})
+# a surname may read as a place to the model ("Berg", "Nguyen-Tran"); the author shape holds no
+# digits or street words, so a real address cannot hide there
+_AUTHOR_CATEGORIES = frozenset({"NAME", "INITIALS", "ADDRESS"})
 _SEPARATOR = re.compile(r"[,.;]")
 
 

@@ -299,6 +299,45 @@ def _hits_yaml(root: yaml.Node, text: str) -> list[_Hit]:
     return hits
 
 
+_BLOCK_HEADER = re.compile(r"(?:[&!]\S*[ \t]+)*([|>][0-9+-]{0,2})")
+
+
+def _blank_block_headers(text: str, root: yaml.Node) -> str:
+    """`text` with each block scalar's header indicators ('|2-', '>+') replaced by spaces (same
+    offsets): they are YAML syntax, and their digits and signs read like the start of a date or
+    number to the detector, which would then place a finding on the header line."""
+    chars = None
+    for node in _scalars(root):
+        if node.style not in ("|", ">"):
+            continue
+        # the node may start at its anchor or tag ('&a |2-', '!!str >-'): the header follows them
+        header = _BLOCK_HEADER.match(text, node.start_mark.index, node.end_mark.index)
+        if header is None:
+            continue
+        chars = chars if chars is not None else list(text)
+        chars[header.start(1):header.end(1)] = " " * (header.end(1) - header.start(1))
+    return text if chars is None else "".join(chars)
+
+
+def _one_per_place(hits: list[_Hit]) -> list[_Hit]:
+    """One finding per identifier: readings of the same category that overlap (the raw text and
+    a decoded view of it, '&#79;livia' read as 'livia' and as 'Olivia') become one, spanning both."""
+    out: list[_Hit] = []
+    last_of: dict[str, int] = {}  # category -> index in out of its latest hit
+    for hit in sorted(hits, key=lambda h: (h.start, -h.end)):
+        category = hit.span.category.value
+        previous = last_of.get(category)
+        if previous is not None and hit.start < out[previous].end:
+            kept = out[previous]
+            if hit.end > kept.end:
+                longer = hit.span if hit.end - hit.start > kept.end - kept.start else kept.span
+                out[previous] = _Hit(kept.start, hit.end, longer)
+            continue
+        last_of[category] = len(out)
+        out.append(hit)
+    return sorted(out, key=lambda h: (h.start, h.span.category.value))
+
+
 def _context(text: str, index: LineIndex, hit: _Hit, hits_on_line: list[_Hit]) -> str:
     """Hash of the finding's line with every identifier on it blanked to its category."""
     line_start, line_end = index.line_bounds(hit.start, len(text))
@@ -330,7 +369,6 @@ def check_text(text: str, rel: str, *, kind: str = "text") -> TextCheck:
     pragmas = find_pragmas(text)
     analysed = blank_pragma_heads(text, pragmas)
     index = LineIndex(text)
-    hits = _hits_raw(analysed)
     root = None
     if kind == "yaml":
         try:
@@ -340,18 +378,12 @@ def check_text(text: str, rel: str, *, kind: str = "text") -> TextCheck:
                                            message=f"{error.message}, so it cannot be checked", line=error.line,
                                            column=error.column))
         except yaml.YAMLError:
-            root = None  # not YAML the site can read (validate refuses it); the raw pass covered it all
-        if root is not None:
-            hits += _hits_yaml(root, text)
+            root = None  # not YAML the site can read (validate refuses it); the raw pass covers it all
+    if root is not None:
+        hits = _hits_raw(_blank_block_headers(analysed, root)) + _hits_yaml(root, text)
     else:
-        hits += _hits_markdown(analysed)
-
-    unique: dict[tuple[int, str], _Hit] = {}
-    for hit in hits:  # the same place found twice: keep the longer reading
-        key = (hit.start, hit.span.category.value)
-        if key not in unique or hit.end > unique[key].end:
-            unique[key] = hit
-    hits = sorted(unique.values(), key=lambda h: (h.start, h.span.category.value))
+        hits = _hits_raw(analysed) + (_hits_markdown(analysed) if kind != "yaml" else [])
+    hits = _one_per_place(hits)
     if root is not None:
         allowed = _allowed_ranges(root, text, rel)
         hits = [h for h in hits if not any(start <= h.start and h.end <= end and h.span.category.value in categories

@@ -9,8 +9,8 @@ MkDocs itself and an edit regenerates only what it touches:
   unchanged: same size, times and inode) maps straight to its converted images without
   reading a byte of them (`SeriesIndex`); new or changed series go to the content-addressed
   converter (site_gen.media.convert) on all cores;
-* every page's Markdown is kept by a hash of its template and of everything handed to it
-  (`IncrementalGenerator`), so unchanged case pages and listings are not rendered again;
+* when nothing the page generator is given or reads changed, the whole generated site is
+  taken from the cache (site_gen.site.incremental) and the generator does not run;
 * the Git dates of the cases are read once per commit of HEAD.
 
 `site-gen media --shard i/n` runs the conversion alone for one slice of the series, so CI
@@ -44,7 +44,8 @@ from ..model.problems import Problem, ProblemsFound
 from ..people.settings import Settings, load_settings
 from ..shard import Shard
 from .generator import GeneratedSite
-from .incremental import IncrementalGenerator, PageMemo, load_snapshot, page_namespace, save_snapshot, site_key
+from .incremental import (IncrementalGenerator, PageMemo, load_snapshot, page_namespace, repository_state,
+                          save_snapshot, site_key)
 from .history import CaseDates, case_dates
 
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -413,9 +414,11 @@ def generate_site(root: Path, cache_dir: Path | None = None, *, use_directory_ur
                              quiz_all=quiz_all))
     people = people or load_settings(root)
     # Everything the generator is given: when none of it changed, neither did the site.
-    key = site_key(memo, {"library": (library.cases, library.users), "media": sorted(converted.items()),
-                          "dates": sorted(dates.items()), "collections": collections, "people": people,
-                          "options": (use_directory_urls, site_name, site_url, quiz_all)})
+    key = site_key(memo, {"library": (str(root), library.cases, library.users, sorted(library.case_ids.items())),
+                          "media": sorted(converted.items()), "dates": sorted(dates.items()),
+                          "collections": collections, "people": people,
+                          "options": (use_directory_urls, site_name, site_url, quiz_all),
+                          "repository": repository_state(root)})
     site = load_snapshot(memo, key)
     from_snapshot = site is not None
     if site is None:
@@ -426,7 +429,5 @@ def generate_site(root: Path, cache_dir: Path | None = None, *, use_directory_ur
         save_snapshot(memo, key, site)
     memo.finish(save=save_pages)
     timings.mark("pages", started)
-    timings.steps.update(pages_rendered=memo.misses - (1 if key and not from_snapshot else 0),
-                         pages_reused=memo.hits - (1 if from_snapshot else 0), pages_uncacheable=memo.uncacheable,
-                         whole_site_unchanged=from_snapshot)
+    timings.steps.update(pages_rendered=0 if from_snapshot else len(site.pages), whole_site_unchanged=from_snapshot)
     return site

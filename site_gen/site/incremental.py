@@ -1,16 +1,18 @@
-"""Page generation that renders a page only when what it is made from changed.
+"""Generation that is skipped when nothing it is made from changed.
 
-`IncrementalGenerator` is the site generator (site_gen.site.generator) with one addition:
-every page goes through `SiteGenerator._render(template, src, **context)`, and its output
-depends only on the template, the page, the context and what every page shares (the
-generator's options, contributors, people settings, this package's code).  A page's key is
-a hash of all of those (`Fingerprints`); a page whose key was rendered before comes from
-the memo (`PageMemo`: in memory across `mkdocs serve` rebuilds, over a bundle in the cache
-folder).  A context value whose effect cannot be told from its value (a closure, an object
-of an unknown kind) makes that page render every time.
+The site generator (site_gen.site.generator) is a function of what it is given: the library
+(cases, contributors, case numbers), each series' converted images, the Git dates, the
+collections, the people settings and the page options, and of this package's code and data;
+besides those it reads the repository's users/ folder (the editors' keys) and today's date.
+`site_key` hashes all of that; when the key is one a generation already had, the whole
+generated site comes from the memo (`PageMemo`, in memory across `mkdocs serve` rebuilds,
+over a bundle in the cache folder) and the generator does not run.
 
-When nothing the generator is given changed at all (`site_snapshot`), the whole generated
-site is taken from the memo without running the generator.
+Finer-grained reuse (one page at a time) is not attempted: the generator's templates read its
+own state through closures (e.g. the thumbnails of other cases), which a page's arguments
+do not show, so a page cannot be known unchanged without rendering it.  After an edit the
+generator renders every page (Jinja only); `mkdocs serve` then has MkDocs render only the
+pages whose Markdown changed (site_gen.site.plugin).
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ import dataclasses
 import datetime
 import enum
 import hashlib
-import json
+import os
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -90,20 +92,7 @@ class Fingerprints:
     def forget_unused(self) -> None:
         self.prints = {key: value for key, value in self.prints.items() if key in self.printed}
 
-    def of_context(self, context: dict, owner: object = None) -> str:
-        """The print of a template context, through the C JSON encoder for dicts, lists and
-        scalars (a str subclass such as Markup prints as its text: which type a value has is a
-        matter of this code, which is part of every key)."""
-        def other(value: Any) -> str:
-            if isinstance(value, (set, frozenset)):
-                return "S{" + ",".join(sorted(self.of(v, owner) for v in value)) + "}"
-            return self.of(value, owner)
-        try:
-            return json.dumps(context, default=other, check_circular=False, ensure_ascii=False)
-        except (TypeError, ValueError):  # keys that are not text or numbers
-            return self.of(context, owner)
-
-    def of(self, value: Any, owner: object = None) -> str:
+    def of(self, value: Any) -> str:
         if value is None or isinstance(value, (bool, int, float)):
             return repr(value)
         if isinstance(value, Markup):
@@ -111,11 +100,11 @@ class Fingerprints:
         if isinstance(value, str):
             return repr(value)
         if isinstance(value, (list, tuple)):
-            return "[" + ",".join(self.of(v, owner) for v in value) + "]"
+            return "[" + ",".join(self.of(v) for v in value) + "]"
         if isinstance(value, dict):
-            return "{" + ",".join(self.of(k, owner) + ":" + self.of(v, owner) for k, v in value.items()) + "}"
+            return "{" + ",".join(self.of(k) + ":" + self.of(v) for k, v in value.items()) + "}"
         if isinstance(value, (set, frozenset)):
-            return "S{" + ",".join(sorted(self.of(v, owner) for v in value)) + "}"
+            return "S{" + ",".join(sorted(self.of(v) for v in value)) + "}"
         if isinstance(value, Path):
             return "P" + repr(str(value))
         if isinstance(value, (datetime.date, datetime.datetime)):
@@ -123,12 +112,10 @@ class Fingerprints:
         if isinstance(value, enum.Enum):
             return f"E{type(value).__qualname__}.{value.name}"
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            return self._of_dataclass(value, owner)
-        if owner is not None and getattr(value, "__self__", None) is owner and callable(value):
-            return "F" + value.__qualname__  # a method of the generator: its code is in every key
+            return self._of_dataclass(value)
         raise Uncacheable(type(value).__qualname__)
 
-    def _of_dataclass(self, value: Any, owner: object) -> str:
+    def _of_dataclass(self, value: Any) -> str:
         self.printed.add(id(value))
         known = self.prints.get(id(value))
         if known is not None:
@@ -142,7 +129,7 @@ class Fingerprints:
             if any(f"{name}=" in inner for name in IGNORED_FIELDS):
                 inner = None  # an ignored field further down: print field by field
         if inner is None:
-            inner = ",".join(f"{name}={self.of(getattr(value, name), owner)}"
+            inner = ",".join(f"{name}={self.of(getattr(value, name))}"
                              for name in names if name not in IGNORED_FIELDS)
         text = f"{type(value).__module__}.{type(value).__qualname__}({inner})"
         known = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
@@ -161,17 +148,15 @@ def _plain_repr(kind: type) -> bool:
 
 
 class PageMemo:
-    """Page Markdown by key: in memory (kept across `mkdocs serve` rebuilds) over one bundle
-    per site (repository and page options) in the cache folder."""
+    """Generated sites by key, with their pages by content: in memory (kept across `mkdocs serve`
+    rebuilds) over one bundle per site (repository and page options) in the cache folder."""
 
     def __init__(self, cache_dir: Path | None):
         self.cache_dir = cache_dir
         self.namespace: str | None = None
         self.bundle = JsonBundle(None)
-        self.hits = self.misses = self.uncacheable = 0
         self.fingerprints = Fingerprints()
         self.links: dict[tuple, str] = {}
-        self.page_keys: dict[str, str] = {}  # page -> key of its last rendering
 
     def open(self, namespace: str) -> None:
         """Start a generation of the site named by namespace (a new site: its own bundle)."""
@@ -183,23 +168,11 @@ class PageMemo:
             self.bundle = JsonBundle(path)
         else:
             self.bundle.used = {}
-        self.hits = self.misses = self.uncacheable = 0
-        self.page_keys = {}
         self.fingerprints.start()
 
-    def get(self, key: str) -> Any | None:
-        value = self.bundle.get(key)
-        if value is not None:
-            self.hits += 1
-        return value
-
-    def put(self, key: str, value: Any) -> None:
-        self.misses += 1
-        self.bundle.put(key, value)
-
     def finish(self, save: bool = True) -> None:
-        """Forget pages no longer produced (old versions of edited cases and listings) and,
-        unless told otherwise, write the bundle; pages of older code versions are removed."""
+        """Forget what this generation did not use (earlier versions of the site) and, unless told
+        otherwise, write the bundle; bundles of older code versions are removed."""
         self.bundle.entries = dict(self.bundle.used)
         self.fingerprints.forget_unused()
         if save:
@@ -217,29 +190,13 @@ def page_namespace(root: Path, **options) -> str:
 
 
 class IncrementalGenerator(SiteGenerator):
-    """The site generator, rendering each page only when its inputs changed (module docstring)."""
+    """The site generator with its compiled templates kept in this process and its relative
+    links remembered (a pure function of the two addresses, slow through os.getcwd)."""
 
     def __init__(self, *args, memo: PageMemo, **kwargs):
         super().__init__(*args, **kwargs)
         self.env.bytecode_cache = _TEMPLATES  # each generator has its own environment
-        self.memo = memo
-        self.urls.relative = _remembered(self.urls.relative, memo.links)  # pure, and slow (os.getcwd)
-        prints = memo.fingerprints
-        self._shared = digest(code_version(), self.urls.use_directory_urls, self.site_name, self.site_url,
-                              self.quiz_all, prints.of(self.people), prints.of(self.library.users))
-
-    def _render(self, template: str, src: str, **context) -> str:
-        try:
-            key = digest(self._shared, template, src, self.memo.fingerprints.of_context(context, self))
-        except Uncacheable:
-            self.memo.uncacheable += 1
-            return super()._render(template, src, **context)
-        page = self.memo.get(key)
-        if not isinstance(page, str):
-            page = super()._render(template, src, **context)
-            self.memo.put(key, page)
-        self.memo.page_keys[src] = key
-        return page
+        self.urls.relative = _remembered(self.urls.relative, memo.links)
 
 
 def _remembered(function: Callable[..., str], known: dict[tuple, str]) -> Callable[..., str]:
@@ -255,25 +212,56 @@ def _remembered(function: Callable[..., str], known: dict[tuple, str]) -> Callab
 _SNAPSHOT_FIELDS = ("pages", "files", "media", "converted", "reused")
 
 
+def repository_state(root: Path) -> list:
+    """What the generator may read of the repository besides its arguments: users/ (the editors'
+    keys), collections/, mkdocs.yml, and what each case folder holds besides its series (whose
+    files the media step identifies) -- names, sizes and times."""
+    state = []
+    for name in ("users", "collections"):
+        folder = root / name
+        if folder.is_dir():
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                state.append((path.relative_to(root).as_posix(), digest(path.read_bytes())))
+    config = root / "mkdocs.yml"
+    if config.is_file():
+        state.append(("mkdocs.yml", digest(config.read_bytes())))
+    cases = root / "cases"
+    if cases.is_dir():
+        for folder in sorted(os.scandir(cases), key=lambda e: e.name):
+            if folder.is_dir():
+                with os.scandir(folder.path) as entries:
+                    for entry in sorted(entries, key=lambda e: e.name):
+                        info = entry.stat()
+                        state.append((folder.name, entry.name, entry.is_dir(), info.st_size, info.st_mtime_ns))
+    return state
+
+
+def today() -> str:
+    """Cases without a Git date are dated today (site_gen.site.history)."""
+    return datetime.date.today().isoformat()
+
+
 def site_key(memo: PageMemo, inputs: dict[str, Any]) -> str | None:
-    """The key of a whole generated site: every argument the generator is given (by name), and
-    this code.  None when an input cannot be printed, or when GeneratedSite holds more than a
-    snapshot keeps (a field added later must not be lost)."""
+    """The key of a whole generated site: every argument the generator is given (by name), what
+    it reads besides (`repository_state`), today's date, and this code.  None when an input
+    cannot be printed, or when GeneratedSite holds more than a snapshot keeps (a field added
+    later must not be lost)."""
     if tuple(f.name for f in dataclasses.fields(GeneratedSite)) != _SNAPSHOT_FIELDS:
         return None
     try:
-        return "site:" + digest(code_version(), {name: memo.fingerprints.of(value) for name, value in inputs.items()})
+        printed = {name: memo.fingerprints.of(value) for name, value in inputs.items()}
     except Uncacheable:
         return None
+    return "site:" + digest(code_version(), today(), printed)
 
 
 def load_snapshot(memo: PageMemo, key: str | None) -> GeneratedSite | None:
-    entry = memo.get(key) if key else None
+    entry = memo.bundle.get(key) if key else None
     if not isinstance(entry, dict):
         return None
     site = GeneratedSite(converted=0, reused=entry["converted"] + entry["reused"])
     for src, page_key in entry["pages"].items():
-        page = memo.get(page_key)
+        page = memo.bundle.get(page_key)
         if not isinstance(page, str):
             return None
         site.pages[src] = page
@@ -283,16 +271,15 @@ def load_snapshot(memo: PageMemo, key: str | None) -> GeneratedSite | None:
 
 
 def save_snapshot(memo: PageMemo, key: str | None, site: GeneratedSite) -> None:
-    """Remember a generated site by its key: its pages by their page keys (already in the memo)."""
+    """Remember a generated site by its key, its pages by their content (shared between sites)."""
     if not key:
         return
     pages = {}
     for src, page in site.pages.items():
-        page_key = memo.page_keys.get(src)
-        if page_key is None or memo.bundle.entries.get(page_key) is not page:
-            page_key = "page:" + digest(src, page)  # not made by one _render call: kept by its content
+        page_key = "page:" + digest(src, page)
+        if memo.bundle.get(page_key) is None:
             memo.bundle.put(page_key, page)
         pages[src] = page_key
-    memo.put(key, {"pages": pages, "files": {d: base64.b64encode(c).decode() for d, c in site.files.items()},
-                   "media": {d: str(p) for d, p in site.media.items()},
-                   "converted": site.converted, "reused": site.reused})
+    memo.bundle.put(key, {"pages": pages, "files": {d: base64.b64encode(c).decode() for d, c in site.files.items()},
+                          "media": {d: str(p) for d, p in site.media.items()},
+                          "converted": site.converted, "reused": site.reused})

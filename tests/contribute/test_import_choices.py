@@ -44,7 +44,7 @@ def add_phi_header(ds, patient="MRN48213377", name="DOE^JOHN"):
     ds.PatientID = patient
     ds.PatientBirthDate = "19560412"
     ds.StudyDate = "20240105"
-    ds.InstitutionName = "St Elsewhere General Hospital"
+    ds.InstitutionName = "Saint Elsewhere Infirmary"
     ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = "1.2.840.113619.2.55.3.77." + patient[-3:]
     ds.StudyInstanceUID = "1.2.840.113619.2.55.3.77.1." + patient[-3:]
     ds.SeriesInstanceUID = "1.2.840.113619.2.55.3.77.2." + patient[-3:]

@@ -45,7 +45,7 @@ def test_one_comment_cannot_excuse_a_whole_flow_style_file():
 
 
 def test_a_comment_excuses_only_the_text_before_it_and_its_reason_is_checked():
-    text = "Seen by John Smith <!-- phi: allow NAME: quiz name, ask Mary Jones --> and Peter Parker.\n"
+    text = "Seen by John Smith <!-- phi: allow NAME: quiz name, ask Mary Jones --> and Peter Marchetti.\n"
     result = check_text(text, "cases/x/notes.md")
     excused = [f.column for f, _ in result.suppressed]
     reported = [f.column for f in result.findings if f.category == Category.NAME]

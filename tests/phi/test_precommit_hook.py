@@ -56,7 +56,7 @@ def test_a_staged_symbolic_link_is_refused(hooked_repo, tmp_path):
 
 def test_every_published_folder_is_checked_on_commit(hooked_repo):
     builder, env = hooked_repo
-    pages = {"docs/about.md": "Ask Dr Peter Parker about the case.\n",
+    pages = {"docs/about.md": "Ask Dr Peter Marchetti about the case.\n",
              "collections/chest.yml": "title: Chest\ndescription: From Mary Jones's admission.\n",
              "Cases/quiet/notes.md": "Seen by John Smith.\n"}
     for rel, text in pages.items():

@@ -95,7 +95,7 @@ def test_everything_the_site_publishes_is_checked_by_default(tmp_path):
     write(tmp_path / "users/adoe.yml", "username: adoe\nfirst_name: Alex\nsurname: Doe\ntitle: Dr\n"
                                        "city: Leeds\n# scans of my patient John Smith are in the shared folder\n")
     write(tmp_path / "collections/chest.yml", "title: Chest\ndescription: Cases from Mary Jones's admission on 12/03/2024.\n")
-    write(tmp_path / "docs/about.md", "Ask Dr Peter Parker at St Elsewhere General Hospital.\n")
+    write(tmp_path / "docs/about.md", "Ask Dr Peter Marchetti at Saint Elsewhere Infirmary.\n")
     write(tmp_path / "mkdocs.yml", "site_name: Cases of Olivia Brown\nsite_url: https://cases.example.org/\n")
     done = subprocess.run([sys.executable, "-m", "site_gen", "check-phi", "--no-cache"], cwd=tmp_path,
                           capture_output=True, text=True)

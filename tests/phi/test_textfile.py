@@ -75,6 +75,14 @@ def test_findings_in_block_scalars_are_never_placed_on_the_header_line():
         assert lines and 1 not in lines, header
 
 
+def test_block_scalar_headers_after_an_anchor_or_a_tag_are_syntax_too():
+    body = "\n  2\n  May 2020 was the visit\n"
+    for text in (f"discussion: &visit |2-{body}again: *visit\n", f"discussion: !!str >2-{body}",
+                 f"discussion: &x !!str |-2{body}again: *x\n"):
+        lines = {f.line for f in scan_yaml(text, "cases/x/case.yml") if f.category == Category.DATE}
+        assert lines and 1 not in lines, text
+
+
 def test_findings_carry_the_end_of_the_identifier():
     finding = next(f for f in scan_text("Seen by John Smith today.\n", "x.md") if f.category == Category.NAME)
     assert (finding.line, finding.column, finding.end_line, finding.end_column) == (1, 9, 1, 19)

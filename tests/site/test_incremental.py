@@ -10,8 +10,7 @@ import pytest
 
 from site_gen.model.library import load_library
 from site_gen.site import generator as site_generator
-from site_gen.site.build import BuildTimings, Incremental, generate_site
-from site_gen.site.incremental import PageMemo
+from site_gen.site.build import BuildTimings, generate_site
 from tests.conftest import CASE_YAML, REPO_ROOT, write_png
 from tests.site.conftest import mkdocs_build
 
@@ -32,50 +31,38 @@ def files_of(site: Path) -> dict[str, bytes]:
             if p.is_file() and not p.name.endswith(".gz")}
 
 
-def test_pages_come_from_the_memo_and_equal_a_fresh_generation(repo, tmp_path):
+def test_a_changed_library_is_generated_again_and_equals_a_fresh_generation(repo, tmp_path):
     site_repo(repo)
     cache = tmp_path / "cache"
     timings = BuildTimings()
     first = generate_site(repo.root, cache, timings=timings)
-    assert timings.steps["pages_rendered"] == len(first.pages) and timings.steps["pages_uncacheable"] == 0
-    timings = BuildTimings()
-    second = generate_site(repo.root, cache, timings=timings)
-    assert timings.steps["pages_rendered"] == 0 and timings.steps["pages_reused"] == len(first.pages)
-    assert second.pages == first.pages and second.media == first.media
-
+    assert timings.steps["pages_rendered"] == len(first.pages) and not timings.steps["whole_site_unchanged"]
     # A title change reaches the case page, the listings and the related case's page.
     case_file = repo.root / "cases/tension/case.yml"
     case_file.write_text(case_file.read_text().replace("title: Tension pneumothorax", "title: Tension pneumothorax, left"))
     timings = BuildTimings()
-    third = generate_site(repo.root, cache, timings=timings)
-    fresh = generate_site(repo.root, tmp_path / "other-cache")
-    assert third.pages == fresh.pages
-    assert 0 < timings.steps["pages_rendered"] < len(third.pages)
-    assert "Tension pneumothorax, left" in third.pages["cases/pneumothorax.md"]  # related cases name it
+    second = generate_site(repo.root, cache, timings=timings)
+    assert not timings.steps["whole_site_unchanged"]
+    assert second.pages == generate_site(repo.root, tmp_path / "other-cache").pages
+    assert second.pages != first.pages
+    assert any("Tension pneumothorax, left" in page for src, page in second.pages.items() if "tension" not in src)
 
 
-def test_a_page_with_an_input_it_cannot_fingerprint_is_rendered_every_time(repo, tmp_path, monkeypatch):
+def test_what_the_generator_reads_besides_its_arguments_counts_too(repo, tmp_path, monkeypatch):
     site_repo(repo)
-    original = site_generator.SiteGenerator._statistics
-
-    def statistics_with_a_closure(self, site):
-        render = self._render
-        # a value that could depend on anything: the page must not come from the memo
-        self._render = lambda template, src, **context: render(template, src, opaque=lambda: None, **context)
-        try:
-            original(self, site)
-        finally:
-            del self._render
-
-    monkeypatch.setattr(site_generator.SiteGenerator, "_statistics", statistics_with_a_closure)
-    memo = PageMemo(tmp_path / "cache")
-    case_file = repo.root / "cases/tension/case.yml"
-    for title in ("Tension pneumothorax, left", "Tension pneumothorax, right"):
-        case_file.write_text(re.sub(r"(?m)^title: .*$", f"title: {title}", case_file.read_text()))
+    cache = tmp_path / "cache"
+    generate_site(repo.root, cache)
+    for change in (lambda: (repo.root / "users" / "editors.recipients").write_text("age1example\n"),
+                   lambda: (repo.root / "cases" / "tension" / "notes.md").write_text("A note.\n")):
+        change()
         timings = BuildTimings()
-        generate_site(repo.root, tmp_path / "cache", state=Incremental(memo), timings=timings)
-        assert timings.steps["pages_uncacheable"] == 1
-        assert 0 < timings.steps["pages_rendered"] < 30
+        generate_site(repo.root, cache, timings=timings)
+        assert not timings.steps["whole_site_unchanged"]
+    from site_gen.site import incremental
+    monkeypatch.setattr(incremental, "today", lambda: "2099-01-01")
+    timings = BuildTimings()
+    generate_site(repo.root, cache, timings=timings)
+    assert not timings.steps["whole_site_unchanged"]  # undated cases show today's date
 
 
 def test_an_unchanged_library_is_not_generated_again(repo, tmp_path, monkeypatch):
@@ -155,7 +142,7 @@ def test_warm_build_keeps_placed_images_and_drops_those_of_removed_cases(repo, t
     out, cache = tmp_path / "site", tmp_path / "cache"
     assert mkdocs_build(repo.root, out, cache).returncode == 0
     placed = {p.relative_to(out).as_posix(): p.stat().st_ino for p in (out / "media").rglob("*.webp")}
-    assert len(placed) == 3
+    assert len(placed) >= 3  # 3 frames (and their thumbnails)
     result = mkdocs_build(repo.root, out, cache)
     assert result.returncode == 0, result.stderr
     again = {p.relative_to(out).as_posix(): p.stat().st_ino for p in (out / "media").rglob("*.webp")}
@@ -167,9 +154,10 @@ def test_warm_build_keeps_placed_images_and_drops_those_of_removed_cases(repo, t
     result = mkdocs_build(repo.root, out, cache)
     assert result.returncode == 0, result.stderr
     now = {p.relative_to(out).as_posix() for p in (out / "media").rglob("*.webp")}
-    assert len(now) == 2 and not now & {uri for uri in placed if "pneumothorax" in uri}
     fresh = tmp_path / "fresh"
     assert mkdocs_build(repo.root, fresh, tmp_path / "fresh-cache").returncode == 0
+    assert now == {p.relative_to(fresh).as_posix() for p in (fresh / "media").rglob("*.webp")}
+    assert set(placed) - now  # the removed case's images and the changed image's old renderings are gone
     assert files_of(out) == files_of(fresh)
 
 
@@ -207,4 +195,4 @@ def test_pages_of_another_site_do_not_evict_the_library_pages(repo, tmp_path):
     generate_site(repo.root, cache, site_url="http://127.0.0.1:8000/")  # e.g. mkdocs serve
     timings = BuildTimings()
     generate_site(repo.root, cache, timings=timings)
-    assert timings.steps["pages_rendered"] == 0
+    assert timings.steps["whole_site_unchanged"]

@@ -171,7 +171,9 @@ def test_series_strip_presets_and_the_help_overlay(desktop, site_url):
     assert "day 0" in strip.nth(0).inner_text() and "Axial" in strip.nth(0).inner_text()
     first_id = visible_stack(desktop).get_attribute("id")
     strip.nth(1).click()
-    assert visible_stack(desktop).get_attribute("id") != first_id
+    # the click's handler shows the other series; wait for it rather than race it
+    desktop.wait_for_function("id => document.querySelector('.sg-stack:not([hidden])').id !== id", arg=first_id,
+                              timeout=5000)
     assert strip.nth(1).get_attribute("aria-current") == "true"
     assert desktop.evaluate("location.hash") == "#" + visible_stack(desktop).get_attribute("id")
     stack = visible_stack(desktop)

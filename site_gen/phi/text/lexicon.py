@@ -237,6 +237,6 @@ def region_alternation(country: str | None = None, parts: tuple[str, ...] = ("na
 
 @lru_cache(maxsize=1)
 def medical_words() -> frozenset[str]:
-    """Published medical vocabulary (medical-words.txt.gz, from hunspell-en-med): drugs, anatomy,
-    devices, procedures."""
+    """Published medical vocabulary (medical-words.txt.gz, from ICD-10-CM and the DICOM code
+    meanings): diseases, anatomy, organisms, procedures, devices."""
     return frozenset(_read_lines("medical-words.txt.gz"))

@@ -18,7 +18,8 @@ import re
 from functools import lru_cache
 
 from .corpus import Doc
-from .lexicon import _read_lines, eponyms, names, radiology_vocabulary, world_name_rows
+from .lexicon import (_read_lines, drug_names, eponyms, english_words, names, radiology_vocabulary, word_set,
+                      world_name_rows)
 
 Piece = tuple[str, str | None]  # text, gold type or None
 
@@ -58,7 +59,14 @@ def _pools() -> dict[str, list[str]]:
             world[kind].append(value)
     towns = [t.title() for t in _read_lines("places.txt.gz") if t.isascii() and 4 <= len(t) <= 20]
     always, conditional = eponyms()
-    return {"first": sorted(firsts), "last": sorted(lasts), "wfirst": sorted(world["first"]),
+    english = sorted(w for w in english_words() if w.isalpha() and w.islower() and 3 <= len(w) <= 12)
+    # ordinary words that are also names ("reason", "grant", "rose"): in prose they are words
+    name_words = sorted(w for w in english if (info := names().get(w)) is not None and info.word)
+    journal = sorted(w for w in word_set("journal_words") if w.isalpha() and len(w) > 2)
+    drugs = sorted(w for w in drug_names() if w.isalpha() and len(w) >= 6)
+    return {"english": english, "name_word": name_words, "journal": journal, "drug": drugs,
+            "rare_eponym": sorted(w.capitalize() for w in always if w.isalpha()),
+            "first": sorted(firsts), "last": sorted(lasts), "wfirst": sorted(world["first"]),
             "wlast": sorted(world["last"]), "wcity": sorted(world["city"]), "wstreet": sorted(world["street"]),
             "town": sorted(towns), "eponym": sorted(w.capitalize() for w in always | conditional if w.isalpha()),
             "vocab": sorted(w for w in radiology_vocabulary() if w.isalpha() and len(w) > 3)}
@@ -238,6 +246,122 @@ class _Gen:
         n = self.r.randint(18, 88)
         return [(self.r.choice([f"{n} yo", f"{n} y/o", f"{n}-year-old", f"{n} year old", f"aged {n}", f"{n}yo"]), None)]
 
+    # ---- published teaching-file text: references, case files, documentation --------------------
+    def citation(self) -> list[Piece]:
+        """A Vancouver reference: its authors are names (the guard allows them in a citation field
+        by shape, not by teaching the model that they are no names); journal, year and pages are
+        not PHI."""
+        r = self.r
+        out: list[Piece] = []
+        for i in range(r.randint(1, 6)):
+            if i:
+                out.append((", ", None))
+            surname = self.last()
+            x = r.random()
+            if x < 0.1:
+                surname = f"{r.choice(['van der', 'de', 'van', 'von', 'di', 'da', 'El', 'Mac'])} {surname}"
+            elif x < 0.2:
+                surname = f"{surname}-{self.last()}"
+            initials = "".join(r.choice("ABCDEFGHJKLMNOPRSTVWY") for _ in range(r.randint(1, 2)))
+            out.append((f"{surname} {initials}", "NAME"))
+        if r.random() < 0.3:
+            out.append((", et al", None))
+        title = " ".join([self.pick("vocab").capitalize()] + [self.pick(r.choice(["english", "vocab"]))
+                                                              for _ in range(r.randint(2, 8))])
+        journal = " ".join(self.pick("journal").capitalize() for _ in range(r.randint(1, 4)))
+        year, volume = r.randint(1960, 2025), r.randint(1, 400)
+        pages = f"{r.randint(1, 900)}-{r.randint(901, 999)}" if r.random() < 0.8 else f"e{r.randint(100, 9999)}"
+        issue = f"({r.randint(1, 12)})" if r.random() < 0.6 else ""
+        month = f" {MONTHS[r.randint(0, 11)][:3]}" if r.random() < 0.3 else ""
+        out.append((f". {title}. {journal}. {year}{month};{volume}{issue}:{pages}.", None))
+        if r.random() < 0.4:
+            out.append((f" doi:10.{r.randint(1000, 9999)}/{self.pick('vocab')}.{year}.{r.randint(100, 99999)}.", None))
+        if r.random() < 0.3:
+            out.append((f" PMID: {r.randint(1000000, 39999999)}.", None))
+        return out
+
+    def case_file(self) -> list[Piece]:
+        """Lines of a case file (YAML): keys, modalities, windows, series paths, captions."""
+        r = self.r
+        organ = self.pick("vocab")
+        lines = [
+            f"id: {r.randint(1, 9999)}\n",
+            f"title: {organ.capitalize()} {self.pick('vocab')} on {r.choice(['CT', 'MRI', 'a radiograph', 'ultrasound'])}\n",
+            f"authors: [{self.pick('english')}{r.randint(1, 99) if r.random() < 0.3 else ''}]\n",
+            f"patient:\n  age: {r.randint(1, 89)}\n  sex: {r.choice(['female', 'male', 'not stated'])}\n",
+            f"  - modality: {r.choice(['CT', 'MR', 'CR', 'US', 'NM', 'PT', 'XA', 'MG'])}\n"
+            f"    timing: {r.choice(['day', 'week', 'month'])} {r.randint(0, 30)}\n",
+            f"    window: {{center: {r.randint(-600, 40000)}, width: {r.randint(1, 60000)}}}\n",
+            f"    window: {{level: {r.randint(-600, 4000)}, width: {r.randint(1, 6000)}}}\n",
+            f"      - path: {r.choice(['series', 'images', 'cr', 'ct', 'mr'])}-{self.pick('english')}-{r.randint(1, 20):02d}\n",
+            f"        plane: {r.choice(['axial', 'coronal', 'sagittal', 'PA', 'AP', 'lateral'])}\n",
+            f"        key_images: [{', '.join(str(r.randint(1, 400)) for _ in range(r.randint(1, 4)))}]\n",
+            f"        slices: {r.randint(1, 600)}\n        thickness_mm: {r.randint(1, 10)}\n",
+            f"systems: [{self.pick('vocab')}, {self.pick('vocab')}]\n",
+            f"tags: [{self.pick('vocab')} {self.pick('vocab')}, {self.pick('english')} {self.pick('vocab')}]\n",
+            f"    licence: {r.choice(['CC BY 4.0', 'MIT', 'CC0', 'CC BY-SA 4.0'])}\n",
+            f"diagnosis:\n  final: {self.pick('vocab').capitalize()} {self.pick('vocab')}\n  certainty: "
+            f"{r.choice(['confirmed', 'probable', 'possible'])}\n",
+            f"        # The file's own window (centre {r.randint(100, 30000)}, width {r.randint(100, 60000)}) "
+            f"looks {self.pick('english')}.\n",
+            f"matrix: {r.choice([256, 320, 512, 1024, 2048])} x {r.choice([256, 320, 512, 1024, 2048])}, "
+            f"{r.randint(8, 16)} bits, {r.randint(1, 3000)} frames\n",
+        ]
+        return [("".join(r.sample(lines, r.randint(2, 6))), None)]
+
+    def documentation(self) -> list[Piece]:
+        """Documentation prose: lists of lower-case words, field names, commands, headings."""
+        r = self.r
+        words = lambda n: ", ".join(self.pick(r.choice(["english", "name_word", "name_word"]))  # noqa: E731
+                                    for _ in range(n))
+        sentences = [
+            f"The log keeps the {words(r.randint(3, 7))} and the {self.pick('english')}.",
+            f"({words(r.randint(3, 6))}; never the {self.pick('english')})",
+            f"- `{self.pick('english')}`: the {self.pick('english')} of each {self.pick('name_word')}",
+            f"## {self.pick('english').capitalize()} and {self.pick('name_word')}\n",
+            f"    site-gen {self.pick('english')} CASE --{self.pick('name_word')} {self.pick('english')} "
+            f"--{self.pick('english')} YOUR_USERNAME",
+            f"Use `--{self.pick('name_word')}` to {self.pick('english')} the {self.pick('english')} "
+            f"({self.pick('english')} {r.randint(2, 500)}, default {r.randint(1, 10)}).",
+            f"| `{self.pick('english')}` | {self.pick('english')} {self.pick('name_word')} | {r.randint(1, 99999)} |",
+            f"Each {self.pick('name_word')} names its {self.pick('english')}, {self.pick('name_word')} "
+            f"and {self.pick('name_word')}.",
+        ]
+        return [(r.choice(sentences), None)]
+
+    def shorthand(self) -> str:
+        """A drug as nurses write it: cut to its first letters ("vanco", "levo") or whole."""
+        r = self.r
+        drug = self.pick("drug")
+        word = drug[:r.randint(3, 6)] if r.random() < 0.6 else drug
+        x = r.random()
+        return word.upper() if x < 0.2 else word.capitalize() if x < 0.7 else word
+
+    def device(self) -> str:
+        """An eponymous device or sign without its head word ("Hickman flushed"); only eponyms that are
+        no common name (a common one needs its head word: "Smith fracture")."""
+        r = self.r
+        word = self.pick("rare_eponym")
+        return word.upper() if r.random() < 0.2 else word if r.random() < 0.2 else word.capitalize()
+
+    def drug_talk(self) -> list[Piece]:
+        """Nursing shorthand about drugs and devices: no PHI, though the words look like names."""
+        r = self.r
+        d, e = self.shorthand, self.device
+        sentences = [
+            f"On {d()}, {d()} and {d()}.",
+            f"Remains on {d()}, {d()}/{d()}, {d()} gtt at {r.randint(1, 20)} mcg/min.",
+            f"{d()} titrated for SBP > {r.randint(80, 110)}; weaned {d()} to off.",
+            f"receiving {d()} q{r.choice([6, 8, 12])}h, {d()} and {d()}. trough {d()} sent.",
+            f"{e()} in place draining clear yellow urine. {e()} flushed, good blood return.",
+            f"{e()} {r.choice(['d/c', 'dc', 'removed', 'changed', 'placed', 'on standby', 'applied'])}. "
+            f"{d()} started at {r.randint(1, 200)} mcg.",
+            f"ID: on {d()}/{d()}, afebrile. CV: {d()} weaned, {e()} remains in R groin.",
+            f"NEURO: {r.choice(['MAE', 'PERRL', 'PERL', 'A&O x3'])}, {r.choice(['PERL', 'MAE', 'follows commands'])} "
+            f"at {r.randint(1, 5)}mm. Sedated on {d()}/{d()}.",
+        ]
+        return [(r.choice(sentences), None)]
+
     def clean(self) -> list[Piece]:
         """A radiology sentence with eponyms, measurements, scores, years alone: no PHI."""
         r = self.r
@@ -303,6 +427,17 @@ def _template_pieces(g: _Gen) -> list[Piece]:
         lambda: T("Patient: ") + g.full() + T("\nDate of exam: ") + g.date() + T("\n") + g.clean(),
         lambda: T("Signed: ") + g.full() + T(" ") + g.date() + T(" ") + [(f"{r.randint(0, 23):02d}:{r.randint(0, 59):02d}", None)],
         lambda: T("the pt was seen in ") + g.ward() + T(" by ") + g.staff() + T(" after transfer from ") + g.hospital() + T("."),
+        lambda: T("references:\n  - citation: ") + g.citation(),
+        lambda: g.citation(),
+        lambda: T("See ") + g.citation() + T(" ") + g.clean(),
+        lambda: g.case_file(),
+        lambda: g.case_file() + T("presentation: Seen by ") + g.staff() + T(" on ") + g.date() + T(".\n"),
+        lambda: g.case_file() + T("history: ") + g.clean() + T(" Referred from ") + g.hospital() + T(".\n"),
+        lambda: g.drug_talk(),
+        lambda: g.drug_talk() + T(" ") + g.relative() + T(" called, updated."),
+        lambda: T("SOCIAL: ") + g.relative() + T(" in to visit. ") + g.drug_talk(),
+        lambda: g.documentation(),
+        lambda: g.documentation() + T(" ") + g.documentation(),
     ]
     return r.choice(templates)()
 

@@ -13,6 +13,7 @@ category's threshold into spans.
 """
 from __future__ import annotations
 
+import bisect
 import json
 import re
 import unicodedata
@@ -23,10 +24,12 @@ from typing import Iterable, Sequence
 
 from site_gen.phi.finding import Category, Span
 
-from .lexicon import (DATA_DIR, allowed_geography, clinical_abbreviations, drug_names, eponyms, is_english_word,
+from .lexicon import (DATA_DIR, allowed_geography, clinical_abbreviations, drug_names, english_words, eponyms,
+                      is_english_word,
                       medical_words, month_lookup, names, place_heads, radiology_vocabulary, word_set, world_names,
                       WORLD_KINDS)
 from .nameness import nameness
+from .recognizers.base import words_regime
 
 MODEL_FILE = DATA_DIR / "text-model.crfsuite"
 SETTINGS_FILE = DATA_DIR / "text-model.json"
@@ -90,7 +93,8 @@ def _script(c: str) -> str:
 def _word_lists() -> dict[str, frozenset[str]]:
     lists = {key: word_set(key) for key in ("titles", "credentials", "relations", "name_cues", "name_followers",
                                             "street_suffixes", "unit_words", "stopwords", "languages",
-                                            "weekdays", "holidays", "id_context", "phone_context")}
+                                            "weekdays", "holidays", "id_context", "phone_context",
+                                            "section_headings")}
     lists["roles"] = frozenset(r.split()[-1] for r in word_set("roles"))
     lists["institution"] = frozenset(w.split()[-1] for w in word_set("institution_heads"))
     lists["age_units"] = frozenset(w.split()[0] for w in word_set("age_units"))
@@ -160,7 +164,49 @@ def word_features(word: str) -> tuple[str, ...]:
             feats.append("list=" + key)
     if info is None and not english and len(lower) >= 3:
         feats.append(f"nameness={max(-2, min(2, round(nameness(lower))))}")
+        if not world and script != "ascii":
+            feats.append("unknown=" + script)  # a word of this script that no list knows
+    if not english and not public_word(lower):
+        if len(lower) >= 4 and vocabulary_prefix(lower):
+            feats.append("vpre")  # shorthand for a drug or medical word ("vanco", "levo")
+        if info is None or max(info.first, info.surname) < 6:
+            near = near_vocabulary(lower)
+            if near:
+                feats.append("near=" + near)  # a misspelt ordinary or medical word ("dauther")
     return tuple(feats)
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_sorted() -> tuple[str, ...]:
+    return tuple(sorted(drug_names() | medical_words() | {w for w in clinical_abbreviations() if len(w) > 3}))
+
+
+def vocabulary_prefix(lower: str) -> bool:
+    """Is the word the start of a drug name or medical word (clinical shorthand cuts them short)?"""
+    vocabulary = _vocabulary_sorted()
+    i = bisect.bisect_left(vocabulary, lower)
+    return i < len(vocabulary) and vocabulary[i].startswith(lower)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def near_vocabulary(lower: str) -> str | None:
+    """'english' or 'medical' when one letter added, dropped, changed or two swapped make the word
+    an English or medical word; None otherwise (and for short or non-ASCII words)."""
+    if len(lower) < 5 or not (lower.isascii() and lower.isalpha()):
+        return None
+    english, medical, drugs = english_words(), medical_words(), drug_names()
+    n = len(lower)
+    candidates = {lower[:i] + lower[i + 1:] for i in range(n)}
+    candidates |= {lower[:i] + lower[i + 1] + lower[i] + lower[i + 2:] for i in range(n - 1)}
+    candidates |= {lower[:i] + c + lower[i + 1:] for i in range(n) for c in _LETTERS if c != lower[i]}
+    candidates |= {lower[:i] + c + lower[i:] for i in range(n + 1) for c in _LETTERS}
+    if not candidates.isdisjoint(english):
+        return "english"
+    if not (candidates.isdisjoint(medical) and candidates.isdisjoint(drugs)):
+        return "medical"
+    return None
 
 
 @lru_cache(maxsize=65536)
@@ -174,31 +220,16 @@ def public_word(lower: str) -> bool:
     return lower in always or lower in conditional or any(lower in words for words in _word_lists().values())
 
 
-_CONTEXT_KEEP = ("w=", "s=", "list=", "first=", "last=", "p=", "month", "english", "day", "year", "dlen=")
+_CONTEXT_KEEP = ("w=", "s=", "list=", "first=", "last=", "p=", "month", "english", "day", "year", "dlen=", "drug",
+                 "medword", "abbr", "vpre", "near=")
+_FAR_KEEP = ("list=", "p=")  # what a word three places away tells
 
 
 @lru_cache(maxsize=131072)
 def _context_features(word: str, offset: int) -> tuple[str, ...]:
     """A neighbour's features as seen from `offset` words away ("-1w=dr")."""
-    return tuple(f"{offset}{f}" for f in word_features(word) if f.startswith(_CONTEXT_KEEP))
-
-
-def _regime(tokens: Sequence[Token]) -> str:
-    upper = lower = other = 0
-    for t in tokens:
-        if t.text[0].isalpha():
-            if t.text.isupper() and len(t.text) > 1:
-                upper += 1
-            elif t.text.islower():
-                lower += 1
-            else:
-                other += 1
-    total = upper + lower + other
-    if total and upper > 0.6 * total:
-        return "caps"
-    if total > 8 and other + upper <= max(1, 0.04 * total):
-        return "lower"
-    return "cased"
+    keep = _CONTEXT_KEEP if abs(offset) < 3 else _FAR_KEEP
+    return tuple(f"{offset}{f}" for f in word_features(word) if f.startswith(keep))
 
 
 def rule_marks(tokens: Sequence[Token], spans: Iterable[Span]) -> list[str | None]:
@@ -206,7 +237,6 @@ def rule_marks(tokens: Sequence[Token], spans: Iterable[Span]) -> list[str | Non
     marks: list[str | None] = [None] * len(tokens)
     best: list[float] = [0.0] * len(tokens)
     starts = [t.start for t in tokens]
-    import bisect
     for span in spans:
         i = bisect.bisect_right(starts, span.start) - 1
         i = max(i, 0)
@@ -220,10 +250,11 @@ def rule_marks(tokens: Sequence[Token], spans: Iterable[Span]) -> list[str | Non
 
 def features(text: str, tokens: Sequence[Token], marks: Sequence[str | None]) -> list[list[str]]:
     """The feature strings of every token (the model's input)."""
-    regime = "regime=" + _regime(tokens)
+    regime = "regime=" + words_regime(t.text for t in tokens if t.text[0].isalpha())
     n = len(tokens)
     own = [word_features(t.text) for t in tokens]
     out = []
+    section = None
     for i, tok in enumerate(tokens):
         f = list(own[i])
         f.append(regime)
@@ -234,6 +265,11 @@ def features(text: str, tokens: Sequence[Token], marks: Sequence[str | None]) ->
         gap_after = text[tok.end:tokens[i + 1].start] if i + 1 < n else "\n"
         if "\n" in gap_before:
             f.append("bol")
+            section = _section(tokens, i)
+        elif i and tokens[i - 1].text == "." and tok.text.isupper():
+            section = _section(tokens, i) or section  # "... called. ID: on ..."
+        if section:
+            f.append(section)
         if "\n" in gap_after:
             f.append("eol")
         if not gap_before:
@@ -244,7 +280,7 @@ def features(text: str, tokens: Sequence[Token], marks: Sequence[str | None]) ->
         if mark:
             f.append("r=" + mark)
             f.append("r=" + mark.split(":")[0])
-        for k in (-2, -1, 1, 2):
+        for k in (-3, -2, -1, 1, 2, 3):
             j = i + k
             if 0 <= j < n:
                 f.extend(_context_features(tokens[j].text, k))
@@ -256,6 +292,16 @@ def features(text: str, tokens: Sequence[Token], marks: Sequence[str | None]) ->
             f.append("bi=" + tokens[i - 1].text.lower()[:12] + "|" + tok.text.lower()[:12])
         out.append(f)
     return out
+
+
+def _section(tokens: Sequence[Token], i: int) -> str | None:
+    """The heading a line starts with ("SOCIAL:", "Neuro -", "ID="), as a feature of its words:
+    what a section is about says what its words are (relatives under SOCIAL, drugs under ID)."""
+    word = tokens[i].text
+    if i + 1 < len(tokens) and word[0].isalpha() and tokens[i + 1].text in (":", "-", "=") \
+            and word.lower() in _word_lists()["section_headings"]:
+        return "sect=" + word.lower()[:12]
+    return None
 
 
 class Tagger:
@@ -290,23 +336,83 @@ class Tagger:
         return spans_from_probabilities(text, tokens, probs, thresholds)
 
 
+def most_likely(probs: Sequence[dict[str, float]]) -> list[tuple[str, float]]:
+    """Per token, its most probable label and that probability."""
+    return [max(p.items(), key=_second) if p else ("", 0.0) for p in probs]
+
+
+def _second(pair: tuple[str, float]) -> float:
+    return pair[1]
+
+
 def spans_from_probabilities(text: str, tokens: Sequence[Token], probs: Sequence[dict[str, float]],
-                             thresholds: dict[str, float]) -> list[Span]:
+                             thresholds: dict[str, float], best: Sequence[tuple[str, float]] | None = None,
+                             candidates: Sequence[int] | None = None) -> list[Span]:
+    """Runs of tokens on one line whose most probable label passes its threshold, trimmed of the
+    punctuation at their edges and kept only when they hold what such an identifier is made of
+    (`_anchored`): a date holds a digit or a month, a phone number a digit, a name a word.
+
+    `best` (most_likely(probs)) and `candidates` (the indexes of the tokens whose best probability
+    reaches the lowest threshold, in order) may be passed when the same probabilities are read
+    with many thresholds."""
+    best = most_likely(probs) if best is None else best
+    if candidates is None:
+        floor = min(thresholds.values(), default=0.5)
+        candidates = [i for i, (_, p) in enumerate(best) if p >= floor]
     out: list[Span] = []
-    current: tuple[str, int, int, float] | None = None  # label, start, end, best probability
-    for tok, p in zip(tokens, probs):
-        label, best = max(p.items(), key=lambda kv: kv[1]) if p else ("", 0.0)
-        hit = best >= thresholds.get(label, 0.5)
-        if current and (not hit or label != current[0] or "\n" in text[current[2]:tok.start]):
-            out.append(Span(current[1], current[2], LABEL_CATEGORY[current[0]], "model", round(current[3], 3),
-                            why=f"trained model: {current[0].lower()} with probability {current[3]:.2f}"))
-            current = None
-        if hit:
-            current = (label, current[1], tok.end, max(current[3], best)) if current else (label, tok.start, tok.end, best)
-    if current:
-        out.append(Span(current[1], current[2], LABEL_CATEGORY[current[0]], "model", round(current[3], 3),
-                        why=f"trained model: {current[0].lower()} with probability {current[3]:.2f}"))
+    run: list[int] = []  # token indexes of the current run
+    run_label, run_best = "", 0.0
+
+    def close() -> None:
+        inner = [i for i in run if tokens[i].text[0].isalnum()]
+        if inner and _anchored(run_label, [tokens[i].text for i in run]):
+            out.append(Span(tokens[inner[0]].start, tokens[inner[-1]].end, LABEL_CATEGORY[run_label], "model",
+                            round(run_best, 3), why=f"trained model: {run_label.lower()} with probability {run_best:.2f}"))
+
+    for i in candidates:
+        label, probability = best[i]
+        if probability < thresholds.get(label, 0.5):
+            continue
+        if run and (i != run[-1] + 1 or label != run_label or "\n" in text[tokens[run[-1]].end:tokens[i].start]):
+            close()
+            run = []
+        if not run:
+            run_label, run_best = label, probability
+        run.append(i)
+        run_best = max(run_best, probability)
+    if run:
+        close()
     return out
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _anchored(label: str, words: list[str]) -> bool:
+    """Does a run the model labelled hold something an identifier of that kind is made of?"""
+    if label in ("PHONE", "AGE", "ID"):
+        return any(_DIGIT.search(w) for w in words)
+    if label == "DATE":
+        if any(_DIGIT.search(w) or _is_date_word(w.lower()) for w in words):
+            return True
+        letters = "".join(w.lower() for w in words if w[0].isalpha())
+        return any(holiday in letters for holiday in _holidays())
+    if label == "CONTACT":
+        return any(_DIGIT.search(w) for w in words) or any(w in ".@:/" for w in words)
+    if label == "NAME":
+        return any(w[0].isalpha() for w in words)
+    return any(w[0].isalnum() for w in words)
+
+
+@lru_cache(maxsize=4096)
+def _is_date_word(lower: str) -> bool:
+    return lower in month_lookup() or lower in _word_lists()["weekdays"]
+
+
+@lru_cache(maxsize=1)
+def _holidays() -> tuple[str, ...]:
+    """Holiday names as letters only ("newyearsday"), to find them in a run of words."""
+    return tuple(re.sub(r"[^a-z]", "", h) for h in _word_lists()["holidays"])
 
 
 @lru_cache(maxsize=1)

@@ -1,14 +1,16 @@
 """Train the text model and choose its thresholds by cross-validation; reproducible.
 
-    python -m site_gen.phi.text.train ../shared/corpora [--folds 5] [--synthetic 4000] [--out DIR]
+    python -m site_gen.phi.text.train ../shared/corpora [--folds 5] [--synthetic 2500] [--out DIR]
 
 1. Reads every labelled corpus under the folder (text/*.jsonl, format in corpus.py) and generates
    synthetic training text from the shipped name and place lists (synthetic.py, fixed seed).
-2. Cross-validation: for each fold k, a model trained without fold k and without a validation
-   fold v = k+1 chooses the per-category thresholds on v; a model trained on every fold but k is
-   then scored on k with them (the figures `python -m site_gen.bench.phi --cv` prints).
-3. Ships the median of the folds' thresholds and a model trained on everything:
-   site_gen/phi/data/text-model.crfsuite and text-model.json (thresholds, data, CV figures).
+2. Cross-validation: for each fold k, the per-category thresholds are chosen inside the other
+   folds (two models, each trained on half of them, label the other half; the thresholds are
+   chosen on those predictions); a model trained on every fold but k is then scored on k with
+   them (the figures `python -m site_gen.bench.phi --cv` prints).
+3. Ships a model trained on everything with thresholds chosen on the held-out predictions of the
+   five fold models: site_gen/phi/data/text-model.crfsuite and text-model.json (thresholds, data,
+   CV figures).
 
 Same inputs, same seed -> the same model file.  A deployment retrains with its own labelled text by
 adding its .jsonl files to the folder (docs/text-model.md).  Nothing here prints corpus text.
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
 import tempfile
 import time
@@ -36,13 +37,15 @@ from .tagger import LABELS, MODEL_FILE, SETTINGS_FILE, Tagger, Token, features, 
 
 TRAINER_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 60, "feature.possible_transitions": True,
                   "feature.minfreq": 2}
-MODEL_GRID = (0.08, 0.12, 0.18, 0.25, 0.35, 0.5, 0.65, 0.8)
-VETO_GRID = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.35)
+MODEL_GRID = (0.08, 0.12, 0.18, 0.25, 0.35, 0.5, 0.65, 0.8, 0.9, 0.95)
+VETO_GRID = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5)
+SYNTHETIC_DOCS = 2500   # the shipped model's synthetic share: about one synthetic document per corpus note
 RECALL_WEIGHT = 4.0      # one point of recall is worth four of precision (the guard fails closed)
 FALSE_ALARM_COST = 0.02  # per false alarm per 100 clean reports
 # default thresholds, used until cross-validation chose better ones
 DEFAULT_SETTINGS = {"model_thresholds": {label: 0.5 for label in LABELS},
-                    "veto_thresholds": {label: 0.0 for label in LABELS}}
+                    "veto_thresholds": {label: 0.0 for label in LABELS},
+                    "weak_veto_thresholds": {label: 0.0 for label in LABELS}}
 
 
 @dataclass
@@ -139,7 +142,8 @@ def choose_thresholds(prepared: list[Prepared], analyses: list[Analysis], rounds
     best = objective(score(prepared, analyses, settings))
     for _ in range(rounds):
         for label in LABELS:
-            for key, grid in (("model_thresholds", MODEL_GRID), ("veto_thresholds", VETO_GRID)):
+            for key, grid in (("model_thresholds", MODEL_GRID), ("veto_thresholds", VETO_GRID),
+                              ("weak_veto_thresholds", VETO_GRID)):
                 for value in grid:
                     trial = json.loads(json.dumps(settings))
                     trial[key][label] = value
@@ -153,37 +157,55 @@ def _fold_of(p: Prepared, folds: int) -> int:
     return p.doc.fold(folds)
 
 
+def inner_thresholds(prepared: list[Prepared], synthetic: list[Prepared], folds: int, workdir: Path,
+                     name: str) -> dict:
+    """Thresholds for a model trained on `prepared`, chosen on predictions it never trained on:
+    its folds are dealt into two halves; a model trained on one half (plus the synthetic text)
+    labels the other, and the thresholds are chosen on both halves' predictions together (every
+    training document once: far steadier than one validation fold)."""
+    ids = sorted({_fold_of(p, folds) for p in prepared})
+    if len(ids) > 1:
+        halves = [[p for p in prepared if _fold_of(p, folds) in ids[side::2]] for side in (0, 1)]
+    else:  # one training fold (two-fold CV): deal its documents by position
+        halves = [prepared[side::2] for side in (0, 1)]
+    validation, analyses = [], []
+    for side in (0, 1):
+        model = train_model(halves[side] + synthetic, workdir / f"{name}-half{side}.crfsuite")
+        other = halves[1 - side]
+        validation += other
+        analyses += analyse(Tagger(model, DEFAULT_SETTINGS), other)
+    return choose_thresholds(validation, analyses)
+
+
 def cross_validate(prepared: list[Prepared], synthetic: list[Prepared], folds: int, workdir: Path,
                    log=print) -> list[dict]:
-    """Per outer fold: thresholds chosen on a validation fold, then scored on the held-out fold."""
+    """Per outer fold k: thresholds chosen inside the other folds (inner_thresholds), a model trained
+    on the other folds, both scored once on fold k.  Each result keeps the fold's analyses, so the
+    shipped thresholds can be chosen on every fold's held-out predictions (ship_thresholds)."""
     results = []
     for k in range(folds):
-        v = (k + 1) % folds
         t0 = time.perf_counter()
-        inner_train = [p for p in prepared if _fold_of(p, folds) not in (k, v)] + synthetic
-        validation = [p for p in prepared if _fold_of(p, folds) == v]
-        inner = Tagger(train_model(inner_train, workdir / f"inner-{k}.crfsuite"), DEFAULT_SETTINGS)
-        settings = choose_thresholds(validation, analyse(inner, validation))
-        outer_train = [p for p in prepared if _fold_of(p, folds) != k] + synthetic
+        training = [p for p in prepared if _fold_of(p, folds) != k]
+        settings = inner_thresholds(training, synthetic, folds, workdir, f"inner-{k}")
         held = [p for p in prepared if _fold_of(p, folds) == k]
-        outer = Tagger(train_model(outer_train, workdir / f"outer-{k}.crfsuite"), settings)
+        outer = Tagger(train_model(training + synthetic, workdir / f"outer-{k}.crfsuite"), settings)
         t1 = time.perf_counter()
         held_analyses = analyse(outer, held)
         seconds = time.perf_counter() - t1
         scores = score(held, held_analyses, settings)
         for s in scores.values():
             s.seconds = seconds * s.chars / max(1, sum(x.chars for x in scores.values()))
-        log(f"fold {k + 1}/{folds}: thresholds from fold {v + 1}, {time.perf_counter() - t0:.0f} s")
-        results.append({"fold": k, "settings": settings, "scores": scores})
+        log(f"fold {k + 1}/{folds}: thresholds chosen inside the other folds, {time.perf_counter() - t0:.0f} s")
+        results.append({"fold": k, "settings": settings, "scores": scores, "held": held, "analyses": held_analyses})
     return results
 
 
-def median_settings(results: list[dict]) -> dict:
-    settings = json.loads(json.dumps(DEFAULT_SETTINGS))
-    for key in settings:
-        for label in LABELS:
-            settings[key][label] = statistics.median(r["settings"][key][label] for r in results)
-    return settings
+def ship_thresholds(results: list[dict]) -> dict:
+    """Thresholds for the model trained on everything: chosen on the held-out predictions of every
+    fold's model (each document labelled by a model that never saw it)."""
+    held = [p for r in results for p in r["held"]]
+    analyses = [a for r in results for a in r["analyses"]]
+    return choose_thresholds(held, analyses)
 
 
 def cv_tables(corpora: dict[str, list[Doc]], results: list[dict]) -> dict:
@@ -226,7 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Train the PHI text model (CRF) and choose its thresholds by CV")
     parser.add_argument("corpora", type=Path, help="folder with labelled text/*.jsonl (e.g. ../shared/corpora)")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (0: no CV, default thresholds)")
-    parser.add_argument("--synthetic", type=int, default=4000, help="synthetic training documents to generate")
+    parser.add_argument("--synthetic", type=int, default=SYNTHETIC_DOCS,
+                        help=f"synthetic training documents to generate (default {SYNTHETIC_DOCS})")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=MODEL_FILE.parent, help="where to write the model files")
     args = parser.parse_args(argv)
@@ -240,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as work:
         if args.folds > 1:
             results = cross_validate(prepared, synthetic, args.folds, Path(work))
-            settings = median_settings(results)
+            settings = ship_thresholds(results)
             cv_summary = report_cv(corpora, results, args.folds)
     args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()

@@ -80,6 +80,27 @@ def test_cross_validation_never_scores_a_training_fold(corpus_dir, tmp_path):
         assert set(r["settings"]["model_thresholds"]) == set(train.LABELS)
 
 
+def test_thresholds_are_chosen_without_the_scored_fold(corpus_dir, tmp_path, monkeypatch):
+    corpora = read_corpora(corpus_dir)
+    prepared, synthetic = train.prepare_all(corpora, 30, 1, log=lambda msg: None)
+    seen = []
+    choose = train.choose_thresholds
+
+    def recording(validation, analyses, rounds=2):
+        seen.append({p.doc.id for p in validation})
+        return choose(validation, analyses, rounds)
+
+    monkeypatch.setattr(train, "choose_thresholds", recording)
+    results = train.cross_validate(prepared, synthetic, 3, tmp_path, log=lambda msg: None)
+    for result, chosen_on in zip(results, seen):
+        held = {p.doc.id for p in result["held"]}
+        assert held and chosen_on and not held & chosen_on
+        assert chosen_on == {p.doc.id for p in prepared} - held  # every other document, once
+    shipped = train.ship_thresholds(results)
+    assert seen[-1] == {p.doc.id for p in prepared}  # shipped: chosen on every fold's held-out labels
+    assert set(shipped["veto_thresholds"]) == set(train.LABELS)
+
+
 def test_shipped_model_is_small_and_loads():
     if not MODEL_FILE.exists():
         pytest.skip("no model shipped in this checkout")

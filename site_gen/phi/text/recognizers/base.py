@@ -105,8 +105,13 @@ def contains_digit(text: str) -> bool:
 @lru_cache(maxsize=64)
 def case_regime(text: str) -> str:
     """'caps' (shouting notes), 'lower' (no capitals used) or 'cased' (capitals carry meaning)."""
+    return words_regime(_CASE_WORD.findall(text))
+
+
+def words_regime(words: Iterable[str]) -> str:
+    """case_regime of words already split (letters only)."""
     upper = lower = title = 0
-    for w in _CASE_WORD.findall(text):
+    for w in words:
         if w.isupper():
             if len(w) > 1:
                 upper += 1

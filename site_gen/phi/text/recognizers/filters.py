@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import alternation
+from ..lexicon import allowed_geography, alternation, is_english_word, names
 
 _RANGE = re.compile(r"\(?(\d{3,4})\)?\s?-\s?(\d{4})")
 _CLOCK = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
@@ -91,3 +91,35 @@ def spine_levels(text: str, start: int, end: int) -> bool:
     if not _LEVEL_NUMBERS.fullmatch(value) or not _SPINE_LEVEL.search(text[max(0, start - 2):start]):
         return False
     return all(int(n) <= 12 for n in re.findall(r"\d+", value))
+
+
+def allowed_geography_only(text: str, start: int, end: int) -> bool:
+    """"lives in Texas", "from Brazil": a state, province or country alone, which Safe Harbor
+    allows (geography-allowed.txt, regions.tsv); a town or a street is never on that list."""
+    words = re.sub(r"[^\w\s'-]", " ", text[start:end]).split()
+    return bool(words) and " ".join(words).lower() in allowed_geography()
+
+
+_KEY_BEFORE = re.compile(r"([A-Za-z_]+)\s*[:=]\s*\{?\s*$")
+_POSTAL_KEYS = frozenset({"zip", "zipcode", "postcode", "postal", "postal_code", "postalcode", "plz", "cp", "pin",
+                          "pincode", "address", "city", "town"})
+
+
+def setting_value(text: str, start: int, end: int) -> bool:
+    """"center: 11000", "width=400": a bare number given as the value of a setting is not a postal
+    code unless the setting is one ("zip: ...")."""
+    if not text[start:end].strip().isdigit():
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    key = _KEY_BEFORE.search(text[line_start:start])
+    return key is not None and key.group(1).lower() not in _POSTAL_KEYS
+
+
+def lower_case_words(text: str, start: int, end: int) -> bool:
+    """"date, editor and...": ordinary lower-case English words that are no one's first name or
+    surname are not a name, however name-like their neighbours make them."""
+    words = re.findall(r"[^\W\d_]+", text[start:end])
+    if not words or any(not w.islower() or not is_english_word(w) for w in words):
+        return False
+    table = names()
+    return all((info := table.get(w)) is None or info.word for w in words)
