@@ -11,7 +11,8 @@ filled.  In order:
    (pixel_text.FrameReader: every view, text-like regions, several OCR passes) and every word read
    is filled with its whole line and a margin, every text-like row in a header/footer band of
    ultrasound, captures and photographs, and every finding's box; the next round reads the result
-   again and stops when nothing new is found;
+   again around what was filled (the rest of the frame is as it was read) and stops when nothing
+   new is found;
 4. in a cine, the first frame is cleaned in full and its boxes are filled on every frame (the
    overlay does not move); later frames are read where they differ from the cleaned first frame,
    in the guard's plan (dicom_pixels.plan_for); a box found on any frame is filled on every frame
@@ -37,6 +38,7 @@ from .pixel_text import FrameReader, boxes_to_blank, changed_area, findings_for
 from .text_regions import TextRegion
 
 MAX_ROUNDS = 4
+READ_TOGETHER_MIN = 8      # frames whose first reading goes to OCR together (at least)
 
 
 def to_display_pixels(ds: Dataset) -> np.ndarray:
@@ -84,6 +86,21 @@ def _inside(box, boxes) -> bool:
                for b in boxes)
 
 
+def _around(boxes, shape) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) of the boxes with a margin as wide as the views' widest
+    neighbourhood (views.GROUND_BLOCK): all that filling them can have changed in any view."""
+    from .views import GROUND_BLOCK
+    margin = 2 * GROUND_BLOCK
+    height, width = shape[:2]
+    return (max(0, min(b[0] for b in boxes) - margin), max(0, min(b[1] for b in boxes) - margin),
+            min(width, max(b[0] + b[2] for b in boxes) + margin), min(height, max(b[1] + b[3] for b in boxes) + margin))
+
+
+def _intersection(a, b):
+    left, top, right, bottom = max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3])
+    return (left, top, right, bottom) if right > left and bottom > top else None
+
+
 def _overlap(a, b) -> bool:
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
@@ -110,32 +127,43 @@ def black_out(ds: Dataset, *, known: Sequence[KnownValue] = ()) -> int:
     learned: list[tuple[int, int, int, int]] = []           # text boxes read on any frame
     located: list[list[TextRegion]] = [[] for _ in range(len(stack))]
     cine = len(stack) > 1 and not is_slice_stack(ds)
-    original = stack.copy() if cine else stack   # "previous frame" comparisons look at the export
 
     def prepare_frame(index: int, base: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
         for box in list(rectangles) + list(base):
             _fill(stack[index], box, fill)
         return list(rectangles) + list(base)
 
-    def look(index: int, round_number: int, defer: bool = False):
-        """Read one frame in its current state (None: nothing differs from the cleaned first frame)."""
+    def look(index: int, round_number: int, defer: bool = False, near=None):
+        """Read one frame in its current state (None: nothing differs from the cleaned first
+        frame).  `near` (left, top, right, bottom): only there - around the boxes just filled, the
+        only pixels that changed since the frame was last read."""
         plan = plan_for(ds, index, len(stack))
-        previous = None if plan.changing or index == 0 else original[index - 1]
         area = None
         if cine and index > 0:  # only where this frame differs from the (cleaned) first one
             area = changed_area(stack[index], stack[0])
             if area is None:
                 return None
-        return reader.read(stack[index], full_pass=plan.whole if round_number == 0 else None, previous=previous,
-                           area=area, defer=defer)
+        if near is not None:
+            area = near if area is None else _intersection(area, near)
+            if area is None:
+                return None
+        return reader.read(stack[index], full_pass=plan.whole if round_number == 0 else None, area=area, defer=defer)
+
+    def first_readings(indices: list[int]) -> list:
+        """The first reading of some frames, their OCR run together (one Tesseract process for
+        the region crops of all of them, one for their whole-frame passes)."""
+        texts = [look(index, 0, defer=True) for index in indices]
+        reader.finish([text for text in texts if text is not None])
+        return texts
 
     def clean(index: int, done: list[tuple[int, int, int, int]], text=None) -> list[tuple[int, int, int, int]]:
         """Fill one frame (in place) until nothing new reads; returns the boxes found on it.
         `text`: the frame's first reading when already made."""
         found: list[tuple[int, int, int, int]] = []
+        near = None
         for round_number in range(MAX_ROUNDS):
             if round_number > 0 or text is None:
-                text = look(index, round_number)
+                text = look(index, round_number, near=near)
             if text is None:
                 break
             located[index] += text.regions
@@ -147,6 +175,7 @@ def black_out(ds: Dataset, *, known: Sequence[KnownValue] = ()) -> int:
                 _fill(stack[index], box, fill)
             done += boxes
             found += boxes
+            near = _around(boxes, stack[index].shape)
         return found
 
     learned += clean(0, prepare_frame(0, []))
@@ -155,10 +184,11 @@ def black_out(ds: Dataset, *, known: Sequence[KnownValue] = ()) -> int:
     workers = max(1, min(len(rest), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         done = {index: prepare_frame(index, base) for index in rest}
-        # first reading of every other frame, their region crops read together in a few OCR calls
-        firsts = list(pool.map(lambda index: look(index, 0, defer=True), rest))
-        for start in range(0, len(firsts), 24):
-            reader.finish([text for text in firsts[start:start + 24] if text is not None])
+        # first reading of every other frame, in runs of frames whose OCR goes to Tesseract
+        # together; while one thread waits for Tesseract, the other renders and detects
+        run = max(READ_TOGETHER_MIN, -(-len(rest) // (2 * workers)))
+        firsts = [text for texts in pool.map(first_readings, [rest[i:i + run] for i in range(0, len(rest), run)])
+                  for text in texts]
         for boxes in pool.map(lambda item: clean(item[0], done[item[0]], item[1]) if item[1] is not None else [],
                               zip(rest, firsts)):
             learned += [b for b in boxes if b not in learned]

@@ -9,16 +9,16 @@ Every frame of every file is looked at; nothing is sampled away:
 * a text-region detector (text_regions.py, milliseconds a view) runs on every view of every
   frame; OCR reads the regions it finds (pixel_text.py: upscaled, both polarities, binarised,
   per colour channel);
+* every region the detector finds is read, on every frame it is found on (identical crops - an
+  overlay that does not change - are read once, OCR results being shared by content);
 * the whole frame is OCR'd as well - always for single-frame projection images, screen captures,
-  ultrasound and photographs; for CT, MR, PET and NM slices only where the detector found
-  something (that is the justified sampling: a slice with text has text-like rows, which the
+  ultrasound and photographs; for CT, MR, PET and NM slices where the detector found any
+  text-like row (that is the justified sampling: a slice with text has text-like rows, which the
   detector finds in one of the views; a plain slice costs milliseconds, not an OCR call);
 * in a cine loop (multi-frame, not a slice stack), the overlay is the same from frame to frame:
   the first frame is read in full; every later frame is looked at where it differs from the first
-  (the scan sector, a clock), every view, every region.  There, a region whose pixels did not
-  change since the previous frame is read once (OCR results are shared by content), a region that
-  changes every frame (speckle, moving anatomy) is read on every 5th frame, and the whole changed
-  area on every 30th frame and the last.  Identical frames are checked once.
+  (the scan sector, a clock), every view, every region, and the whole changed area is OCR'd on
+  every 30th frame and the last.  Identical frames are checked once.
 * ultrasound, secondary captures and photographs: any text-like row in the header or footer
   band, and for scanners listed in data/pixel-regions.yml any text-like mark in their known
   rectangles, is a finding even when OCR cannot read it (fail closed).
@@ -47,10 +47,9 @@ from .pixel_regions import SECONDARY_CAPTURE_PREFIX, bands_for, known_rectangles
 from .pixel_text import FrameReader, FrameText, changed_area, findings_for
 
 STACK_MODALITIES = frozenset({"CT", "MR", "PT", "NM"})
-CINE_READ_EVERY = 5        # changing regions of a cine are read on every 5th frame
-CINE_WHOLE_EVERY = 30      # and the whole frame on every 30th (and the first and last)
+CINE_WHOLE_EVERY = 30      # the whole changed area of a cine frame is OCR'd on every 30th (and the last)
 MAX_FRAME_PIXELS = 100_000_000
-READ_TOGETHER = 24         # frames whose region crops go to OCR together
+READ_TOGETHER = 24         # frames whose OCR (region crops, whole-frame passes) goes to one Tesseract process
 DETECTOR = "dicom-pixels"
 
 
@@ -70,28 +69,24 @@ def is_slice_stack(ds: Dataset) -> bool:
 
 @dataclass(frozen=True)
 class FramePlan:
-    whole: bool | None      # True: whole-frame OCR; None: only where regions were found; False: regions only
-    changing: bool          # read regions whose pixels changed since the previous frame
+    whole: bool | None      # True: whole-frame OCR; None: where text-like rows were found; False: regions only
 
 
 def plan_for(ds: Dataset, index: int, n_frames: int) -> FramePlan:
     if is_slice_stack(ds):
-        return FramePlan(None, True)
+        return FramePlan(None)
     if n_frames == 1:
-        return FramePlan(True, True)
-    ends = index in (0, n_frames - 1)
-    return FramePlan(ends or index % CINE_WHOLE_EVERY == 0, ends or index % CINE_READ_EVERY == 0)
+        return FramePlan(True)
+    return FramePlan(index in (0, n_frames - 1) or index % CINE_WHOLE_EVERY == 0)
 
 
-def _frame_job(reader: FrameReader, frame: np.ndarray, previous: np.ndarray | None, plan: FramePlan,
-               reference: np.ndarray | None) -> FrameText:
+def _frame_job(reader: FrameReader, frame: np.ndarray, plan: FramePlan, reference: np.ndarray | None) -> FrameText:
     area = None
     if reference is not None:  # a cine frame: only where it differs from the first frame
         area = changed_area(frame, reference)
         if area is None:
             return FrameText((frame.shape[1], frame.shape[0]))
-    return reader.read(frame, full_pass=plan.whole, previous=None if plan.changing else previous, area=area,
-                       defer=True)
+    return reader.read(frame, full_pass=plan.whole, area=area, defer=True)
 
 
 def check_pixels(path: Path, ds: Dataset, rel: str, *, known: Sequence[KnownValue] = (),
@@ -125,11 +120,12 @@ def check_pixels(path: Path, ds: Dataset, rel: str, *, known: Sequence[KnownValu
     results: dict[int | None, list[Finding]] = {}
 
     batch: list[tuple[int | None, FrameText, list[Future]]] = []
+    judged: list[Future] = []   # OCR and judgement of batches of frames, in a thread of their own
 
-    def flush() -> None:
-        """Read the region crops of the frames collected so far together, then judge each frame."""
-        reader.finish([text for _label, text, _faces in batch])
-        for label, text, faces in batch:
+    def judge(frames: list[tuple[int | None, FrameText, list[Future]]]) -> None:
+        """Read the region crops (and whole-frame passes) of some frames together, then judge each."""
+        reader.finish([text for _label, text, _faces in frames])
+        for label, text, faces in frames:
             coverage.frames_read += bool(text.passes)
             found = findings_for(text, rel, frame=label, known=known, bands=bands)
             if rectangles:
@@ -137,25 +133,31 @@ def check_pixels(path: Path, ds: Dataset, rel: str, *, known: Sequence[KnownValu
             for face in faces:
                 found += face.result()
             results[label] = found
-        batch.clear()
 
-    def collect(item) -> None:
+    def flush(ocr) -> None:
+        if batch:
+            judged.append(ocr.submit(judge, list(batch)))
+            batch.clear()
+        while len(judged) > 1:  # Tesseract works on one batch while the next is rendered
+            judged.pop(0).result()
+
+    def collect(item, ocr) -> None:
         label, future, faces = item
         batch.append((label, future.result(), faces))
         if len(batch) >= READ_TOGETHER:
-            flush()
+            flush(ocr)
 
     try:
         cine = n_frames > 1 and not is_slice_stack(ds)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            previous = reference = None
+        with (ThreadPoolExecutor(max_workers=workers) if n_frames > 1 else _Inline()) as pool, \
+                (ThreadPoolExecutor(max_workers=1) if n_frames > 1 else _Inline()) as ocr:
+            reference = None
             for index, frame in display_frames(path, ds):
                 coverage.frames += 1
                 label = index if n_frames > 1 else None
                 digest = hashlib.blake2b(frame.tobytes(), digest_size=16).digest()
                 if digest in by_content:
                     repeats.append((label, by_content[digest]))
-                    previous = frame
                     continue
                 by_content[digest] = label
                 plan = plan_for(ds, index, n_frames)
@@ -165,20 +167,22 @@ def check_pixels(path: Path, ds: Dataset, rel: str, *, known: Sequence[KnownValu
                     faces.append(pool.submit(face_check.check, image, label))
                 if index == 0:
                     # the first frame is read in full, before the others (they read only what changed)
-                    pending.append((label, pool.submit(_frame_job, reader, frame, None, plan, None), faces))
-                    collect(pending.pop())
-                    flush()
+                    pending.append((label, pool.submit(_frame_job, reader, frame, plan, None), faces))
+                    collect(pending.pop(), ocr)
+                    flush(ocr)
+                    judged.pop().result()   # its overlay is in the OCR cache before the others are read
                 else:
-                    pending.append((label, pool.submit(_frame_job, reader, frame, previous, plan,
-                                                       reference if cine else None), faces))
+                    pending.append((label, pool.submit(_frame_job, reader, frame, plan, reference if cine else None),
+                                    faces))
                 if cine and reference is None:
                     reference = frame
-                previous = frame
                 while len(pending) >= 2 * workers:  # bounded memory on long cine loops
-                    collect(pending.pop(0))
+                    collect(pending.pop(0), ocr)
             for item in pending:
-                collect(item)
-            flush()
+                collect(item, ocr)
+            flush(ocr)
+            for done in judged:
+                done.result()
     except (OcrUnavailable, TextDetectorUnavailable) as error:
         return findings + [cannot_verify(rel, f"burned-in text could not be checked: {error}", "ocr")]
     except MemoryError:
@@ -192,6 +196,46 @@ def check_pixels(path: Path, ds: Dataset, rel: str, *, known: Sequence[KnownValu
     for label, same_as in repeats:
         findings += [replace(f, frame=label) for f in results.get(same_as, [])]
     return findings
+
+
+def preload() -> None:
+    """Load what checking DICOM and image files needs - the modules (pydicom, OpenCV), the rule
+    tables and the face cascades - in this process.  The guard calls it before it forks its
+    workers, which then share all of it instead of each loading it again (a third of a second
+    of processor time per worker).  Nothing here may fail a check: a part that cannot load is
+    left for the check itself to report."""
+    from importlib import import_module
+    loaders = (("pydicom.pixels", None), (".dicom_header", None), (".encapsulated", None),
+               (".image_metadata", "_exif_rules"), (".image_containers", "rules"), (".profile", "load_profile"),
+               (".dicom_text", "_rules"), (".dicom_text", "_manufacturer_words"), (".dicom_text", "_vocabulary"),
+               (".pixel_regions", "rules"), (".views", "window_presets"), (".faces", "rendering_rules"),
+               (".faces", "_cascades"))
+    for module, loader in loaders:
+        try:
+            loaded = import_module(module, __package__)
+            if loader:
+                getattr(loaded, loader)()
+        except Exception:  # noqa: BLE001 - the check itself reports what is missing
+            continue
+
+
+class _Inline:
+    """An executor that runs each job at once, in this thread: a single frame has nothing to
+    overlap with, and starting threads for it costs more than the frame's check."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def submit(self, job, *args) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(job(*args))
+        except BaseException as error:  # noqa: BLE001 - raised again by result(), as a thread's would be
+            future.set_exception(error)
+        return future
 
 
 def _rectangle_findings(text: FrameText, rectangles, rel: str, label, found: list[Finding]) -> list[Finding]:

@@ -121,6 +121,52 @@ def run_tesseract(image: Image.Image, *, psm: int = 11) -> str:
     return done.stdout.decode("utf-8", "replace")
 
 
+def run_tesseract_many(images: Sequence[Image.Image], *, psm: int = 11) -> list[str]:
+    """Tesseract's TSV output for each of several 8-bit images, from ONE Tesseract process.
+
+    Tesseract reads a list of image files as the pages of one document and numbers its output
+    rows by page, with the same settings for every page; starting it (loading its model) costs
+    about 70 ms of processor time, which for a cine's dozens of small OCR jobs is most of the
+    work.  The images are written uncompressed to a private temporary folder, removed after."""
+    if len(images) <= 1:
+        return [run_tesseract(image, psm=psm) for image in images]
+    if shutil.which(TESSERACT) is None:
+        raise OcrUnavailable("the text-recognition program (tesseract) is not installed")
+    import tempfile
+    with tempfile.TemporaryDirectory(prefix="site-gen-ocr-") as folder:
+        names = []
+        for number, image in enumerate(images):
+            name = os.path.join(folder, f"{number:05d}." + ("ppm" if image.mode in ("RGB", "L") else "png"))
+            image.save(name)
+            names.append(name)
+        listing = os.path.join(folder, "pages.txt")
+        with open(listing, "w", encoding="utf-8") as handle:
+            handle.write("\n".join(names) + "\n")
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        try:
+            done = subprocess.run([TESSERACT, listing, "stdout", "--psm", str(psm), "-l", "eng", "tsv"],
+                                  capture_output=True, timeout=TIMEOUT_SECONDS * len(images), env=env, check=False)
+        except subprocess.TimeoutExpired:
+            raise OcrUnavailable(f"text recognition took longer than {TIMEOUT_SECONDS} s an image") from None
+        except OSError as error:
+            raise OcrUnavailable(f"the text-recognition program could not start ({error.strerror})") from None
+    if done.returncode != 0:
+        raise OcrUnavailable("the text-recognition program failed on these images")
+    lines = done.stdout.decode("utf-8", "replace").splitlines()
+    header, pages = (lines[0] if lines else ""), [[] for _ in images]
+    for line in lines[1:]:
+        cols = line.split("\t", 2)
+        try:
+            page = int(cols[1]) - 1
+        except (IndexError, ValueError):
+            continue
+        if 0 <= page < len(pages):
+            pages[page].append(line)
+    if any(not rows for rows in pages):  # every page has at least its own page row: a page went missing
+        raise OcrUnavailable("the text-recognition program skipped an image")
+    return ["\n".join([header] + rows) for rows in pages]
+
+
 def read_words(image: Image.Image, *, medical: bool = False) -> list[Word]:
     """Words Tesseract reads, with boxes in the coordinates of `image`."""
     prepared, scale = prepare(image, medical=medical)
@@ -221,36 +267,41 @@ def crop_variants(view: np.ndarray, box: tuple[int, int, int, int], view_name: s
 
 
 def read_crops(crops: Sequence[Crop], cache: dict | None = None) -> list[list[Word]]:
-    """Words of each crop (boxes in frame coordinates); crops go to Tesseract stacked in one
-    image per ~3000 px of height, and identical crops (a cine's unchanged overlay) are read once."""
+    """Words of each crop (boxes in frame coordinates); crops go to Tesseract stacked in mosaics
+    of ~3000 px height, all mosaics to one Tesseract process, and identical crops (a cine's
+    unchanged overlay) are read once."""
     results: list[list[Word] | None] = [None] * len(crops)
-    pending: list[int] = []
     keys = [crop.key() for crop in crops]
+    pending: list[int] = []
+    queued: set[str] = set()
     for index, key in enumerate(keys):
         if cache is not None and key in cache:
             results[index] = cache[key]
-        elif key in (keys[i] for i in pending):
-            continue
-        else:
+        elif key not in queued:
+            queued.add(key)
             pending.append(index)
-    batch: list[int] = []
+    batches: list[list[int]] = []
     height = 0
-    for index in pending + [None]:
-        if index is not None and (not batch or height + crops[index].image.shape[0] + MOSAIC_GAP <= MOSAIC_MAX_HEIGHT):
-            batch.append(index)
-            height += crops[index].image.shape[0] + MOSAIC_GAP
-            continue
-        if batch:
-            for done, words in zip(batch, _read_mosaic([crops[i] for i in batch])):
-                results[done] = words
-                if cache is not None:
-                    cache[keys[done]] = words
-        batch, height = ([index], crops[index].image.shape[0] + MOSAIC_GAP) if index is not None else ([], 0)
+    for index in pending:
+        size = crops[index].image.shape[0] + MOSAIC_GAP
+        if not batches or height + size > MOSAIC_MAX_HEIGHT:
+            batches.append([])
+            height = 0
+        batches[-1].append(index)
+        height += size
+    mosaics = [_mosaic([crops[i] for i in batch]) for batch in batches]
+    pages = run_tesseract_many([Image.fromarray(mosaic) for mosaic, _slots in mosaics])
+    for batch, (mosaic, slots), tsv in zip(batches, mosaics, pages):
+        for done, words in zip(batch, _crop_words(tsv, [crops[i] for i in batch], slots, mosaic.shape)):
+            results[done] = words
+            if cache is not None:
+                cache[keys[done]] = words
     by_key = {keys[i]: results[i] for i in range(len(crops)) if results[i] is not None}
     return [results[i] if results[i] is not None else by_key.get(keys[i], []) for i in range(len(crops))]
 
 
-def _read_mosaic(crops: Sequence[Crop]) -> list[list[Word]]:
+def _mosaic(crops: Sequence[Crop]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Crops stacked top to bottom on white, with the rows (start, end) each occupies."""
     width = max(crop.image.shape[1] for crop in crops) + 2 * MOSAIC_GAP
     height = sum(crop.image.shape[0] + MOSAIC_GAP for crop in crops) + MOSAIC_GAP
     mosaic = np.full((height, width), 255, dtype=np.uint8)
@@ -261,8 +312,13 @@ def _read_mosaic(crops: Sequence[Crop]) -> list[list[Word]]:
         mosaic[y:y + h, MOSAIC_GAP:MOSAIC_GAP + w] = crop.image
         slots.append((y, y + h))
         y += h + MOSAIC_GAP
-    words = _parse_tsv(run_tesseract(Image.fromarray(mosaic)), 1.0, (width, height), offset=(0, 0),
-                       min_confidence=CROP_MIN_CONFIDENCE)
+    return mosaic, slots
+
+
+def _crop_words(tsv: str, crops: Sequence[Crop], slots: Sequence[tuple[int, int]],
+                shape: tuple[int, int]) -> list[list[Word]]:
+    """The words of a mosaic's TSV, handed back to the crop each lies on, in frame coordinates."""
+    words = _parse_tsv(tsv, 1.0, (shape[1], shape[0]), offset=(0, 0), min_confidence=CROP_MIN_CONFIDENCE)
     out: list[list[Word]] = [[] for _ in crops]
     for word in words:
         centre = word.top + word.height / 2

@@ -5,11 +5,14 @@
 1. views: every window the site publishes, full range, local contrast (views.py);
 2. text-like regions in each view (text_regions.py, a few milliseconds);
 3. OCR passes where text is likely:
-   * crops of every region, upscaled so text is ~36 px tall (2-4x for small PACS fonts), in
-     both polarities normalised to dark-on-light, plain and binarised (Otsu), and for coloured
-     text the most contrasting colour channel - all crops of a frame stacked into one image
-     for one Tesseract call; identical crops (a cine's unchanging overlay) are read once;
-   * the whole frame (the established pass, ocr.prepare) when the caller asks for it.
+   * crops of every region found, on every frame, upscaled so text is ~36 px tall (2-4x for
+     small PACS fonts), in both polarities normalised to dark-on-light, plain and binarised
+     (Otsu), and for coloured text the most contrasting colour channel - the crops of many
+     frames stacked into mosaics read by one Tesseract process; identical crops (a cine's
+     unchanging overlay) are read once;
+   * the whole frame (the established pass, ocr.prepare) when the caller asks for it, or - for
+     slices - when the detector found any text-like row (more print may be where it saw none);
+     whole-frame passes of many frames also go to one Tesseract process.
 Each pass keeps its own words, so duplicates from two passes never garble one line of text.
 
 `findings_for` turns a frame's text into findings (PHI in the words, header values burned in,
@@ -18,6 +21,9 @@ read or not).  `boxes_to_blank` gives black-out the boxes to fill.
 """
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Sequence
 
@@ -25,11 +31,22 @@ import numpy as np
 from PIL import Image
 
 from .finding import Category, Finding
-from .ocr import (Crop, KnownValue, Word, crop_variants, findings_in_words, group_lines, prepare, read_crops,
-                  run_tesseract, _parse_tsv)
+from .ocr import (MIN_CONFIDENCE, Crop, KnownValue, Word, crop_variants, findings_in_words, group_lines, prepare, read_crops,
+                  run_tesseract_many, _parse_tsv)
 from .text_regions import TextRegion, find_text_regions, in_bands
-from .views import View, display_views, primary
+from .views import View, display_views, primary, rendering_signature
 
+
+
+@dataclass
+class WholePass:
+    """A whole-frame OCR pass prepared but not run yet (FrameReader.finish runs it)."""
+
+    label: str
+    image: Image.Image                   # prepared for Tesseract (ocr.prepare)
+    scale: float
+    size: tuple[int, int]                # (width, height) of the frame part it shows
+    offset: tuple[int, int] = (0, 0)     # where that part sits in the whole frame
 
 
 @dataclass
@@ -39,11 +56,20 @@ class FrameText:
     passes: list[tuple[str, list[Word]]] = field(default_factory=list)
     views: list[str] = field(default_factory=list)
     full_pass: bool = False
-    unread: list[TextRegion] = field(default_factory=list)   # changing cine regions left for sampled frames
     pending: list[Crop] = field(default_factory=list)        # crops not read yet (FrameReader.finish)
+    whole: WholePass | None = None                           # whole-frame pass not run yet
+    memo_key: tuple | None = None                            # remembered under this key once finished
+    origin: tuple[int, int] = (0, 0)                         # where the part read sits in the frame
 
     def words(self) -> list[Word]:
         return [word for _label, words in self.passes for word in words]
+
+
+def print_like(word: Word) -> bool:
+    """A word read with the confidence of print (the whole-frame pass's threshold) and at least
+    two letters or digits.  OCR of speckle and anatomy yields stray characters and short
+    low-confidence strings instead; a finding is reported (and blanked) whatever its confidence."""
+    return word.conf >= MIN_CONFIDENCE and sum(c.isalnum() for c in word.text) >= 2
 
 
 class FrameReader:
@@ -55,12 +81,17 @@ class FrameReader:
         self.presets = presets
         self.cache: dict[str, list[Word]] = {}
         self.window: tuple[float, float] | None = None
+        self.signature: str | None = None
+
+    def _settle_window(self, frame: np.ndarray) -> None:
+        """The series' own window, from the first frame read when the header has none (as the site)."""
+        if self.ds is not None and self.window is None and frame.ndim == 2:
+            from .views import modality_values, own_window
+            self.window = own_window(self.ds, modality_values(frame, self.ds))
 
     def views(self, frame: np.ndarray) -> list[View]:
         if self.ds is not None:
-            if self.window is None and frame.ndim == 2:
-                from .views import modality_values, own_window
-                self.window = own_window(self.ds, modality_values(frame, self.ds))
+            self._settle_window(frame)
             return display_views(frame, self.ds, presets=self.presets, window=self.window)
         if frame.ndim == 3:
             colour = np.ascontiguousarray(frame[..., :3]).astype(np.uint8)
@@ -85,60 +116,112 @@ class FrameReader:
         return found
 
     def finish(self, texts: Sequence[FrameText]) -> None:
-        """Read the crops that `read(..., defer=True)` left pending, for many frames in one go
-        (Tesseract is started once per ~3000 pixels of stacked crops, not once per frame)."""
+        """Read what `read(..., defer=True)` left pending, for many frames in one go: the region
+        crops of all of them in one Tesseract process (stacked in mosaics), then the whole-frame
+        passes due in another."""
         crops = [crop for text in texts for crop in text.pending]
-        if not crops:
-            return
-        words = iter(read_crops(crops, self.cache))
+        if crops:
+            words = iter(read_crops(crops, self.cache))
+            for text in texts:
+                text.passes[:0] = _passes(text.pending, [next(words) for _ in text.pending])
+                text.pending = []
+        due = [text for text in texts if text.whole is not None]
+        pages = run_tesseract_many([text.whole.image for text in due])
+        for text, tsv in zip(due, pages):
+            whole = text.whole
+            words = _parse_tsv(tsv, whole.scale, whole.size)
+            dx, dy = whole.offset
+            if dx or dy:
+                words = [Word(w.text, w.left + dx, w.top + dy, w.width, w.height, w.conf) for w in words]
+            text.passes.append((whole.label, words))
+            text.full_pass = True
         for text in texts:
-            text.passes[:0] = _passes(text.pending, [next(words) for _ in text.pending])
-            text.pending = []
+            text.whole = None
+            if text.memo_key is not None:
+                _remember(text)
 
     def read(self, frame: np.ndarray, *, full_pass: bool | None = None,
-             previous: np.ndarray | None = None, area: tuple[int, int, int, int] | None = None,
-             defer: bool = False) -> FrameText:
-        """The text of one frame.
+             area: tuple[int, int, int, int] | None = None, defer: bool = False) -> FrameText:
+        """The text of one frame: every text-like region found in any view is read (crops).
 
-        full_pass None: whole-frame OCR only where regions were found (and read).  `previous` (the frame
-        before, in a cine): regions whose pixels changed since then are located but not read
-        (the caller reads them on sampled frames); unchanged ones are read, once per content.
+        full_pass True: the whole frame is OCR'd as well; None: the whole frame only when the
+        detector found a text-like row in some view (a frame with print may hold more than the
+        detector found); False: regions only.
         `area` (left, top, right, bottom): look only there (the rest of a cine frame is the same
         as a frame already read); boxes are still in whole-frame coordinates.  `defer`: leave the
-        region crops in `pending` for `finish` to read together with other frames'.
+        OCR in `pending`/`whole` for `finish` to run together with other frames'.
         """
         if area is not None:
             left, top, right, bottom = area
             height, width = frame.shape[:2]
-            part = self.read(np.ascontiguousarray(frame[top:bottom, left:right]), full_pass=full_pass,
-                             previous=None if previous is None else np.ascontiguousarray(previous[top:bottom, left:right]),
-                             defer=defer)
-            return _shifted(part, left, top, (width, height))
+            part = self.read(np.ascontiguousarray(frame[top:bottom, left:right]), full_pass=full_pass, defer=True)
+            result = _shifted(part, left, top, (width, height))
+            if not defer:
+                self.finish([result])
+            return result
+        key = self._memo_key(frame, full_pass)
+        remembered = _recall(key)
+        if remembered is not None:
+            return remembered
         views = self.views(frame)
         height, width = frame.shape[:2]
-        result = FrameText((width, height), views=[v.name for v in views])
+        result = FrameText((width, height), views=[v.name for v in views], memo_key=key)
         located = self.detect(views)
         result.regions = [region for region, _ in located]
-        crops: list[Crop] = []
         for region, where in located:
-            if previous is not None and _changed(frame, previous, region.box) and not _appeared(frame, previous, region.box):
-                result.unread.append(region)  # changing texture (speckle, moving anatomy): sampled frames read it
-                continue
             # the first view that shows the region (the published one, when it does): the same
             # row read again in another view adds time, not words
             index = where[0]
-            crops += _useful_crops(crop_variants(views[index].image, region.box, views[index].name))
-        if crops and defer:
-            result.pending = crops
-        elif crops:
-            result.passes += _passes(crops, read_crops(crops, self.cache))
-        if full_pass or (full_pass is None and len(result.unread) < len(located)):
+            result.pending += _useful_crops(crop_variants(views[index].image, region.box, views[index].name))
+        if full_pass or (full_pass is None and located):
             main = primary(views)
             image = Image.fromarray(main.image)
             prepared, scale = prepare(image, medical=self.medical and main.image.ndim == 2)
-            result.passes.append((f"{main.name}, whole frame", _parse_tsv(run_tesseract(prepared), scale, image.size)))
-            result.full_pass = True
+            result.whole = WholePass(f"{main.name}, whole frame", prepared, scale, image.size)
+        if not defer:
+            self.finish([result])
         return result
+
+
+    def _memo_key(self, frame: np.ndarray, full_pass: bool | None) -> tuple:
+        """Everything a reading depends on: the pixels, what is asked, how the header renders them."""
+        self._settle_window(frame)
+        if self.signature is None:
+            self.signature = rendering_signature(self.ds)
+        digest = hashlib.blake2b(np.ascontiguousarray(frame).data, digest_size=16).digest()
+        return (digest, frame.shape, frame.dtype.str, full_pass, self.medical, self.presets, self.window,
+                self.signature)
+
+
+# Readings of frame content already read in this process, by FrameReader._memo_key: reading is a
+# function of exactly those inputs, so the same pixels read again (the guard checking what
+# black-out has just read, in the same import; an identical frame in another file) give the
+# same words without running the views, the detector and OCR again.  Bounded (least recently used).
+READINGS_KEPT = 1024
+_readings: OrderedDict[tuple, FrameText] = OrderedDict()
+_readings_lock = threading.Lock()
+
+
+def _remember(text: FrameText) -> None:
+    key = text.memo_key
+    text.memo_key = None
+    height, width = key[1][:2]
+    kept = _shifted(text, -text.origin[0], -text.origin[1], (width, height))
+    kept.origin, kept.memo_key = (0, 0), None
+    with _readings_lock:
+        _readings[key] = kept
+        _readings.move_to_end(key)
+        while len(_readings) > READINGS_KEPT:
+            _readings.popitem(last=False)
+
+
+def _recall(key: tuple) -> FrameText | None:
+    with _readings_lock:
+        kept = _readings.get(key)
+        if kept is None:
+            return None
+        _readings.move_to_end(key)
+    return _shifted(kept, 0, 0, kept.size)   # a copy: callers add to its lists
 
 
 def _passes(crops: Sequence[Crop], read: Sequence[list[Word]]) -> list[tuple[str, list[Word]]]:
@@ -175,9 +258,12 @@ def _shifted(text: FrameText, dx: int, dy: int, size: tuple[int, int]) -> FrameT
     def crop(c: Crop) -> Crop:
         return replace(c, box=(c.box[0] + dx, c.box[1] + dy, c.box[2], c.box[3]))
 
+    whole = None if text.whole is None else replace(
+        text.whole, offset=(text.whole.offset[0] + dx, text.whole.offset[1] + dy))
     return FrameText(size, [region(r) for r in text.regions],
                      [(label, [word(w) for w in words]) for label, words in text.passes],
-                     text.views, text.full_pass, [region(r) for r in text.unread], [crop(c) for c in text.pending])
+                     list(text.views), text.full_pass, [crop(c) for c in text.pending], whole,
+                     text.memo_key, (text.origin[0] + dx, text.origin[1] + dy))
 
 
 def changed_area(frame: np.ndarray, reference: np.ndarray, margin: int = 16) -> tuple[int, int, int, int] | None:
@@ -195,27 +281,6 @@ def changed_area(frame: np.ndarray, reference: np.ndarray, margin: int = 16) -> 
     height, width = differs.shape
     return (max(0, int(columns[0]) - margin), max(0, int(rows[0]) - margin),
             min(width, int(columns[-1]) + 1 + margin), min(height, int(rows[-1]) + 1 + margin))
-
-
-def _changed(frame: np.ndarray, previous: np.ndarray, box: tuple[int, int, int, int]) -> bool:
-    """Whether a region's pixels differ from the previous frame's (beyond compression noise)."""
-    if previous.shape != frame.shape:
-        return True
-    left, top, width, height = box
-    now = frame[top:top + height, left:left + width].astype(np.float32)
-    before = previous[top:top + height, left:left + width].astype(np.float32)
-    span = float(now.max() - now.min()) if now.size else 0.0
-    return float(np.abs(now - before).mean()) > 0.01 * span + 0.5
-
-
-def _appeared(frame: np.ndarray, previous: np.ndarray, box: tuple[int, int, int, int]) -> bool:
-    """Marks on a ground that was plain in the previous frame: something was drawn (read it now)."""
-    left, top, width, height = box
-    now = frame[top:top + height, left:left + width].astype(np.float32)
-    before = previous[top:top + height, left:left + width].astype(np.float32)
-    if not now.size:
-        return False
-    return float(np.ptp(before)) <= 0.25 * float(np.ptp(now))
 
 
 def _overlap(a, b) -> bool:
@@ -260,11 +325,17 @@ def _same(a: Finding, b: Finding) -> bool:
 
 
 def boxes_to_blank(text: FrameText, *, bands: Bands | None, findings: Sequence[Finding] = ()) -> list[tuple[int, int, int, int]]:
-    """Boxes black-out fills: every word read, widened to its whole line with a margin, every
-    text-like region in a header/footer band, and every finding's box."""
+    """Boxes black-out fills: every line of print read (a line with a print-like word: all its
+    words, with a margin), every text-like region in a header/footer band, and every finding's
+    box.  Stray low-confidence reads of texture that form no finding are left alone: blanking
+    them would punch holes in the anatomy for nothing anyone can read."""
     boxes: list[tuple[int, int, int, int]] = []
+    printed: list[Word] = []
     for _label, words in text.passes:
         for line in group_lines(words):
+            if not any(print_like(w) for w in line):
+                continue
+            printed += line
             left = min(w.left for w in line)
             top = min(w.top for w in line)
             right = max(w.left + w.width for w in line)
@@ -277,7 +348,7 @@ def boxes_to_blank(text: FrameText, *, bands: Bands | None, findings: Sequence[F
             margin = max(2, int(0.35 * region.height))
             boxes.append((region.left - margin, region.top - margin, region.width + 2 * margin,
                           region.height + 2 * margin))
-        elif any(_overlap(region.box, w.box) for w in text.words()):
+        elif any(_overlap(region.box, w.box) for w in printed):
             boxes.append(region.box)  # a row that was read: blank all of it, not just the words read
     for finding in findings:
         if finding.box is not None:

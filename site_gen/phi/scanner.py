@@ -321,6 +321,9 @@ def scan(paths: list[Path], root: Path, *, cache_dir: Path | None = None, ocr: b
     if pending:
         _load_text_detector()  # before forking: workers share its data instead of each loading it
         heavy = sum(1 for job in pending if job[2] in ("dicom", "image"))
+        if heavy:
+            from .dicom_pixels import preload
+            preload()
         workers = jobs if jobs is not None else (watchdog.default_workers() if heavy >= 8 else 1)
 
         def limit(job) -> float:

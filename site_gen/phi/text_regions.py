@@ -61,12 +61,31 @@ def _stroke_masks(grey: np.ndarray, contrast: int) -> list[np.ndarray]:
     return [(bright >= contrast).astype(np.uint8), (dark >= contrast).astype(np.uint8)]
 
 
+def component_stats(mask: np.ndarray) -> np.ndarray:
+    """(x, y, w, h, area) of each 8-connected component of a 0/1 mask, as OpenCV's
+    connectedComponentsWithStats gives them (same order), computed from the marked pixels only:
+    stroke masks are sparse, and OpenCV's statistics pass over every pixel costs four times the
+    labelling itself."""
+    count, labels = cv2.connectedComponents(mask, connectivity=8, ltype=cv2.CV_32S)
+    if count <= 1:
+        return np.empty((0, 5), dtype=np.int64)
+    where = np.flatnonzero(mask != 0)
+    label = labels.ravel()[where]
+    order = np.argsort(label, kind="stable")
+    label, where = label[order], where[order]
+    ys, xs = np.divmod(where, mask.shape[1])
+    starts = np.flatnonzero(np.r_[True, label[1:] != label[:-1]])
+    x0, x1 = np.minimum.reduceat(xs, starts), np.maximum.reduceat(xs, starts)
+    y0, y1 = np.minimum.reduceat(ys, starts), np.maximum.reduceat(ys, starts)
+    area = np.diff(np.r_[starts, len(label)])
+    return np.stack([x0, y0, x1 - x0 + 1, y1 - y0 + 1, area], axis=1).astype(np.int64)
+
+
 def _marks(mask: np.ndarray) -> np.ndarray:
     """Component stats (x, y, w, h, area) of character-shaped marks."""
-    count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    if count <= 1:
-        return np.empty((0, 5), dtype=np.int32)
-    stats = stats[1:]
+    stats = component_stats(mask)
+    if not len(stats):
+        return stats
     x, y, w, h, area = stats.T
     fill = area / np.maximum(1, w * h)
     keep = ((h >= MIN_HEIGHT) & (h <= MAX_HEIGHT) & (w >= 1) & (w <= 6 * h)

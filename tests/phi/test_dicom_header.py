@@ -253,9 +253,8 @@ def test_deidentify_cleans_kept_descriptors():
 
 def test_frame_plan_reads_every_frame():
     ct = clean_dataset(instance=7)
-    assert plan_for(ct, 0, 1) == FramePlan(None, True)         # CT slice: OCR wherever text-like rows are
+    assert plan_for(ct, 0, 1) == FramePlan(None)         # CT slice: whole frame where text-like rows are
     us = clean_dataset(modality="US", instance=7)
-    assert plan_for(us, 0, 1) == FramePlan(True, True)         # single ultrasound frame: whole frame too
+    assert plan_for(us, 0, 1) == FramePlan(True)         # single ultrasound frame: whole frame too
     plans = [plan_for(us, i, 120) for i in range(120)]
     assert plans[0].whole and plans[119].whole and plans[30].whole and plans[31].whole is False
-    assert plans[5].changing and not plans[6].changing
