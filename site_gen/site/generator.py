@@ -205,10 +205,15 @@ class SiteGenerator:
                        collections=[c for c in self.collections if case.slug in c.cases],
                        case_number=case_address(case, quiz),
                        page_url=(self.site_url + self.urls.page_url(src)) if self.site_url else "")
-        if quiz:  # rendered apart, then sealed: nothing of it is readable in the page
+        return self._case_markdown(src, context)
+
+    def _case_markdown(self, src: str, context: dict) -> str:
+        """A case page from its context (everything else it reads: the generator's options, the
+        contributors, and the thumbnails of the cases it lists, `self.thumbs`)."""
+        if context["quiz"]:  # rendered apart, then sealed: nothing of it is readable in the page
             context["sealed_answer"] = seal(self._render("_answer.html.j2", src, **context))
             context["sealed_findings"] = {entry["number"]: seal(self._render(
-                "_findings.html.j2", src, entry=entry, **context)) for entry in studies}
+                "_findings.html.j2", src, entry=entry, **context)) for entry in context["studies"]}
         return self._render("case.md.j2", src, **context)
 
     def _stack(self, case: Case, study, series: Series, src: str, site: GeneratedSite,

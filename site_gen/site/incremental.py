@@ -8,11 +8,12 @@ besides those it reads the repository's users/ folder (the editors' keys) and to
 generated site comes from the memo (`PageMemo`, in memory across `mkdocs serve` rebuilds,
 over a bundle in the cache folder) and the generator does not run.
 
-Finer-grained reuse (one page at a time) is not attempted: the generator's templates read its
-own state through closures (e.g. the thumbnails of other cases), which a page's arguments
-do not show, so a page cannot be known unchanged without rendering it.  After an edit the
-generator renders every page (Jinja only); `mkdocs serve` then has MkDocs render only the
-pages whose Markdown changed (site_gen.site.plugin).
+Otherwise case pages, most of the generator's time, are reused one by one
+(`IncrementalGenerator._case_markdown`): a case page's key holds its whole context, what every
+page shares (options, contributors, this code) and the one piece of generator state its
+templates read, the thumbnails of the cases it lists.  Listings and the other pages are made
+again (Jinja only); `mkdocs serve` then has MkDocs render only the pages whose Markdown changed
+(site_gen.site.plugin).
 """
 from __future__ import annotations
 
@@ -197,6 +198,35 @@ class IncrementalGenerator(SiteGenerator):
         super().__init__(*args, **kwargs)
         self.env.bytecode_cache = _TEMPLATES  # each generator has its own environment
         self.urls.relative = _remembered(self.urls.relative, memo.links)
+        self.memo = memo
+        self.case_pages_rendered = 0
+        try:
+            self._shared = digest(code_version(), self.urls.use_directory_urls, self.site_name, self.site_url,
+                                  self.quiz_all, memo.fingerprints.of(self.people),
+                                  memo.fingerprints.of(self.library.users))
+        except Uncacheable:
+            self._shared = None
+
+    def _case_markdown(self, src: str, context: dict) -> str:
+        """Case pages (most of the generator's time) come from the memo when their key is known:
+        the page's context, the options and contributors every page shares, and the thumbnails
+        of the cases it lists as they stand when it is made (`self.thumbs`, the only generator
+        state a case page reads).  Quiz pages are always made (their answers are sealed)."""
+        if self._shared is None or context["quiz"]:
+            self.case_pages_rendered += 1
+            return super()._case_markdown(src, context)
+        try:
+            listed = [(c.slug, self.thumbs.get(c.slug, "")) for c in context["related"]]
+            key = "case:" + digest(self._shared, src, self.memo.fingerprints.of(context), listed)
+        except Uncacheable:
+            self.case_pages_rendered += 1
+            return super()._case_markdown(src, context)
+        page = self.memo.bundle.get(key)
+        if not isinstance(page, str):
+            self.case_pages_rendered += 1
+            page = super()._case_markdown(src, context)
+            self.memo.bundle.put(key, page)
+        return page
 
 
 def _remembered(function: Callable[..., str], known: dict[tuple, str]) -> Callable[..., str]:

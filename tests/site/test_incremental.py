@@ -48,6 +48,34 @@ def test_a_changed_library_is_generated_again_and_equals_a_fresh_generation(repo
     assert any("Tension pneumothorax, left" in page for src, page in second.pages.items() if "tension" not in src)
 
 
+UNRELATED_CASE = CASE_YAML.replace("title: Primary spontaneous pneumothorax", "title: Colloid cyst") \
+    .replace("systems: [chest, trauma]", "systems: [neuroradiology]").replace("tags: [pneumothorax]", "tags: [cyst]") \
+    .replace("final: Primary spontaneous pneumothorax", "final: Colloid cyst of the third ventricle")
+
+
+def test_an_edit_makes_again_only_the_case_pages_that_show_what_changed(repo, tmp_path):
+    site_repo(repo)
+    repo.case("cyst", text=UNRELATED_CASE)
+    cache = tmp_path / "cache"
+    timings = BuildTimings()
+    generate_site(repo.root, cache, timings=timings)
+    assert timings.steps["case_pages_rendered"] == 3
+    case_file = repo.root / "cases/tension/case.yml"
+    case_file.write_text(case_file.read_text().replace("title: Tension pneumothorax", "title: Tension pneumothorax, right"))
+    timings = BuildTimings()
+    edited = generate_site(repo.root, cache, timings=timings)
+    # the edited case and the related case that lists it; the cyst case comes from the memo
+    assert timings.steps["case_pages_rendered"] == 2
+    assert edited.pages == generate_site(repo.root, tmp_path / "fresh").pages
+    # new images of a listed case change its thumbnail in the pages that list it (the
+    # pneumothorax case, made before the tension case's page, which lists it)
+    for image in (repo.root / "cases/pneumothorax").rglob("*.png"):
+        write_png(image, value=200)
+    timings = BuildTimings()
+    again = generate_site(repo.root, cache, timings=timings)
+    assert again.pages == generate_site(repo.root, tmp_path / "fresh-2").pages
+
+
 def test_what_the_generator_reads_besides_its_arguments_counts_too(repo, tmp_path, monkeypatch):
     site_repo(repo)
     cache = tmp_path / "cache"
