@@ -200,6 +200,8 @@ class IncrementalGenerator(SiteGenerator):
         self.urls.relative = _remembered(self.urls.relative, memo.links)
         self.memo = memo
         self.case_pages_rendered = 0
+        self._in_case_page = False
+        self._thumbs_print: str | None = None
         try:
             self._shared = digest(code_version(), self.urls.use_directory_urls, self.site_name, self.site_url,
                                   self.quiz_all, memo.fingerprints.of(self.people),
@@ -212,19 +214,40 @@ class IncrementalGenerator(SiteGenerator):
         the page's context, the options and contributors every page shares, and the thumbnails
         of the cases it lists as they stand when it is made (`self.thumbs`, the only generator
         state a case page reads).  Quiz pages are always made (their answers are sealed)."""
-        if self._shared is None or context["quiz"]:
-            self.case_pages_rendered += 1
-            return super()._case_markdown(src, context)
-        try:
-            listed = [(c.slug, self.thumbs.get(c.slug, "")) for c in context["related"]]
-            key = "case:" + digest(self._shared, src, self.memo.fingerprints.of(context), listed)
-        except Uncacheable:
-            self.case_pages_rendered += 1
-            return super()._case_markdown(src, context)
-        page = self.memo.bundle.get(key)
+        self._thumbs_print = None  # a case page may add its thumbnail
+        key = None
+        if self._shared is not None and not context["quiz"]:
+            try:
+                listed = [(c.slug, self.thumbs.get(c.slug, "")) for c in context["related"]]
+                key = "case:" + digest(self._shared, src, self.memo.fingerprints.of(context), listed)
+            except Uncacheable:
+                key = None
+        page = self.memo.bundle.get(key) if key else None
         if not isinstance(page, str):
             self.case_pages_rendered += 1
-            page = super()._case_markdown(src, context)
+            self._in_case_page = True
+            try:
+                page = super()._case_markdown(src, context)
+            finally:
+                self._in_case_page = False
+            if key:
+                self.memo.bundle.put(key, page)
+        return page
+
+    def _render(self, template: str, src: str, **context) -> str:
+        """The other pages (listings, contributors, statistics...), made after every case page:
+        keyed by their context, the shared options and every case's thumbnail."""
+        if self._in_case_page or self._shared is None:
+            return super()._render(template, src, **context)
+        try:
+            if self._thumbs_print is None:
+                self._thumbs_print = digest(sorted(self.thumbs.items()))
+            key = "render:" + digest(self._shared, template, src, self.memo.fingerprints.of(context), self._thumbs_print)
+        except Uncacheable:
+            return super()._render(template, src, **context)
+        page = self.memo.bundle.get(key)
+        if not isinstance(page, str):
+            page = super()._render(template, src, **context)
             self.memo.bundle.put(key, page)
         return page
 
