@@ -380,6 +380,7 @@ def generate_site(root: Path, cache_dir: Path | None = None, *, use_directory_ur
     started = timings.mark("library", started)
     converted: dict[tuple[str, int, int], list[Rendition]] = {}
     changed = []
+    regenerating = bool(state.media)  # a generation before this one in this process (mkdocs serve)
     for case in library.cases:
         known = state.media.get(case.slug)
         if known is not None and known[0] is case:  # the same case object: nothing in it changed
@@ -413,12 +414,13 @@ def generate_site(root: Path, cache_dir: Path | None = None, *, use_directory_ur
     memo.open(page_namespace(root, directory_urls=use_directory_urls, site_name=site_name, site_url=site_url,
                              quiz_all=quiz_all))
     people = people or load_settings(root)
-    # Everything the generator is given: when none of it changed, neither did the site.
-    key = site_key(memo, {"library": (str(root), library.cases, library.users, sorted(library.case_ids.items())),
-                          "media": sorted(converted.items()), "dates": sorted(dates.items()),
-                          "collections": collections, "people": people,
-                          "options": (use_directory_urls, site_name, site_url, quiz_all),
-                          "repository": repository_state(root)})
+    # Everything the generator is given: when none of it changed, neither did the site.  Under
+    # `mkdocs serve`, a case just read again means a new site: the key is not worth its time.
+    key = None if regenerating and changed else site_key(memo, {
+        "library": (str(root), library.cases, library.users, sorted(library.case_ids.items())),
+        "media": sorted(converted.items()), "dates": sorted(dates.items()), "collections": collections,
+        "people": people, "options": (use_directory_urls, site_name, site_url, quiz_all),
+        "repository": repository_state(root)})
     site = load_snapshot(memo, key)
     from_snapshot = site is not None
     case_pages_rendered = 0
