@@ -106,18 +106,22 @@ def run_tesseract(image: Image.Image, *, psm: int = 11) -> str:
         raise OcrUnavailable("the text-recognition program (tesseract) is not installed")
     buffer = io.BytesIO()
     image.save(buffer, format="PPM" if image.mode in ("RGB", "L") else "PNG")  # uncompressed: cheapest
+    return _tesseract("stdin", psm, buffer.getvalue(), TIMEOUT_SECONDS, "this image")
+
+
+def _tesseract(source: str, psm: int, data: bytes | None, timeout: float, what: str) -> str:
+    """Tesseract's TSV output for `source` (an image on stdin, or a file listing images), or
+    OcrUnavailable saying why there is none."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
-        done = subprocess.run(
-            [TESSERACT, "stdin", "stdout", "--psm", str(psm), "-l", "eng", "tsv"],
-            input=buffer.getvalue(), capture_output=True, timeout=TIMEOUT_SECONDS, env=env, check=False,
-        )
+        done = subprocess.run([TESSERACT, source, "stdout", "--psm", str(psm), "-l", "eng", "tsv"],
+                              input=data, capture_output=True, timeout=timeout, env=env, check=False)
     except subprocess.TimeoutExpired:
-        raise OcrUnavailable(f"text recognition took longer than {TIMEOUT_SECONDS} s") from None
+        raise OcrUnavailable(f"text recognition took longer than {TIMEOUT_SECONDS} s an image") from None
     except OSError as error:
         raise OcrUnavailable(f"the text-recognition program could not start ({error.strerror})") from None
     if done.returncode != 0:
-        raise OcrUnavailable("the text-recognition program failed on this image")
+        raise OcrUnavailable(f"the text-recognition program failed on {what}")
     return done.stdout.decode("utf-8", "replace")
 
 
@@ -142,17 +146,8 @@ def run_tesseract_many(images: Sequence[Image.Image], *, psm: int = 11) -> list[
         listing = os.path.join(folder, "pages.txt")
         with open(listing, "w", encoding="utf-8") as handle:
             handle.write("\n".join(names) + "\n")
-        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-        try:
-            done = subprocess.run([TESSERACT, listing, "stdout", "--psm", str(psm), "-l", "eng", "tsv"],
-                                  capture_output=True, timeout=TIMEOUT_SECONDS * len(images), env=env, check=False)
-        except subprocess.TimeoutExpired:
-            raise OcrUnavailable(f"text recognition took longer than {TIMEOUT_SECONDS} s an image") from None
-        except OSError as error:
-            raise OcrUnavailable(f"the text-recognition program could not start ({error.strerror})") from None
-    if done.returncode != 0:
-        raise OcrUnavailable("the text-recognition program failed on these images")
-    lines = done.stdout.decode("utf-8", "replace").splitlines()
+        output = _tesseract(listing, psm, None, TIMEOUT_SECONDS * len(images), "these images")
+    lines = output.splitlines()
     header, pages = (lines[0] if lines else ""), [[] for _ in images]
     for line in lines[1:]:
         cols = line.split("\t", 2)
