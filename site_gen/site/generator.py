@@ -136,8 +136,11 @@ class SiteGenerator:
     def generate(self) -> GeneratedSite:
         site = GeneratedSite()
         self._people_links(site)  # contact forms and report links, used by case and profile pages
-        for case in self.library.cases:
-            site.pages[self.case_src(case)] = self._case_page(case, site)
+        # Every case's images first, then the pages: a page lists related cases with their
+        # thumbnails, whichever comes first in the library.
+        contexts = [self._case_context(case, site) for case in self.library.cases]
+        for src, context in contexts:
+            site.pages[src] = self._case_markdown(src, context)
         self._listings(site)
         self._finder(site)
         self._collections(site)
@@ -182,7 +185,9 @@ class SiteGenerator:
                 "modalities": len({self.modalities[m] for c in cases for m in c.modalities}),
                 "contributors": len({a for c in cases for a in c.authors})}
 
-    def _case_page(self, case: Case, site: GeneratedSite) -> str:
+    def _case_context(self, case: Case, site: GeneratedSite) -> tuple[str, dict]:
+        """A case page's address and everything its template is given; records the case's
+        thumbnail (`self.thumbs`) for the pages that list it."""
         src = self.case_src(case)
         quiz = self.is_quiz(case)
         studies, stacks = [], []
@@ -205,7 +210,7 @@ class SiteGenerator:
                        collections=[c for c in self.collections if case.slug in c.cases],
                        case_number=case_address(case, quiz),
                        page_url=(self.site_url + self.urls.page_url(src)) if self.site_url else "")
-        return self._case_markdown(src, context)
+        return src, context
 
     def _case_markdown(self, src: str, context: dict) -> str:
         """A case page from its context (everything else it reads: the generator's options, the

@@ -224,3 +224,14 @@ def test_pages_of_another_site_do_not_evict_the_library_pages(repo, tmp_path):
     timings = BuildTimings()
     generate_site(repo.root, cache, timings=timings)
     assert timings.steps["whole_site_unchanged"]
+
+
+def test_related_cases_show_their_thumbnails_whichever_comes_first(repo, tmp_path):
+    """The pneumothorax page is made before the tension case's, yet lists it with its picture."""
+    site_repo(repo)
+    pages = generate_site(repo.root, tmp_path / "cache").pages
+    first = next(c for c in load_library(repo.root).cases if c.slug == "pneumothorax")
+    page = pages[site_generator.case_src(first, False)]
+    item = page[page.index('class="sg-case-item__thumb"'):]
+    item = item[:item.index("</a>")]
+    assert "<img src=" in item and "/t0" in item
