@@ -10,7 +10,7 @@ from pydicom.uid import ExplicitVRBigEndian, RLELossless
 from site_gen.cli import main
 from tests.conftest import CASE_YAML
 from tests.contribute.exports import BURNED_IN, PHI, _font, add_phi
-from tests.phi.conftest import clean_dataset, draw_lines
+from tests.phi.conftest import as_palette, clean_dataset, draw_lines
 
 
 def run(capsys, *args):
@@ -122,12 +122,7 @@ def test_black_out_of_compressed_big_endian_and_palette_inputs(repo, tmp_path, c
     add_phi_header(palette, "MRN48213377")
     palette.SeriesInstanceUID += ".6"
     palette.SOPInstanceUID = palette.file_meta.MediaStorageSOPInstanceUID = palette.SOPInstanceUID + ".6"
-    palette.PhotometricInterpretation = "PALETTE COLOR"
-    lut = np.zeros(256, np.uint16)
-    lut[1] = 65535
-    for colour in ("Red", "Green", "Blue"):
-        setattr(palette, f"{colour}PaletteColorLookupTableDescriptor", [256, 0, 16])
-        setattr(palette, f"{colour}PaletteColorLookupTableData", lut.tobytes())
+    as_palette(palette)
     palette.save_as(export / "PAL", enforce_file_format=True)
     code, output = run(capsys, "--root", str(repo.root), "import-dicom", str(export), "--case", "kinds",
                        "--new-case", "--black-out-text")

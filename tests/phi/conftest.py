@@ -107,3 +107,15 @@ def write_dicom(tmp_path):
     def write(ds: Dataset, name: str = "image.dcm") -> Path:
         return save(ds, tmp_path / name)
     return write
+
+
+def as_palette(ds: Dataset, lit: int = 1) -> Dataset:
+    """PALETTE COLOR with a lookup table that is black everywhere but white at index `lit`:
+    an index image whose text is visible only through the palette."""
+    ds.PhotometricInterpretation = "PALETTE COLOR"
+    lut = np.zeros(256, np.uint16)
+    lut[lit] = 65535
+    for colour in ("Red", "Green", "Blue"):
+        setattr(ds, f"{colour}PaletteColorLookupTableDescriptor", [256, 0, 16])
+        setattr(ds, f"{colour}PaletteColorLookupTableData", lut.tobytes())
+    return ds

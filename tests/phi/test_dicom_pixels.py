@@ -10,7 +10,7 @@ from site_gen.phi.dicom_header import check_dicom
 from site_gen.phi.finding import Category
 from site_gen.phi.text_regions import find_text_regions, in_bands
 
-from .conftest import clean_dataset, ct_pixels, draw_lines, font
+from .conftest import as_palette, clean_dataset, ct_pixels, draw_lines, font
 
 
 def text_mask(lines, size=(256, 256), at=(12, 10), text_size=18) -> np.ndarray:
@@ -88,13 +88,7 @@ def test_palette_colour_is_read_in_display_colours(write_dicom):
     """Indices 0/1 differ by one step: only the palette makes the text visible."""
     indices = np.zeros((256, 256), np.uint8)
     indices[text_mask(["DOE^JOHN", "ID 40917734"], at=(12, 100))] = 1
-    ds = clean_dataset(modality="OT", pixels=indices)
-    ds.PhotometricInterpretation = "PALETTE COLOR"
-    lut = np.zeros(256, np.uint16)
-    lut[1] = 65535
-    for colour in ("Red", "Green", "Blue"):
-        setattr(ds, f"{colour}PaletteColorLookupTableDescriptor", [256, 0, 16])
-        setattr(ds, f"{colour}PaletteColorLookupTableData", lut.tobytes())
+    ds = as_palette(clean_dataset(modality="OT", pixels=indices))
     findings = pixel_findings(check_dicom(write_dicom(ds), "palette.dcm"))
     assert {Category.NAME, Category.ID_NUMBER} & {f.category for f in findings}
 

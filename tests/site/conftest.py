@@ -1,6 +1,7 @@
 """A built sample site served on localhost, and a real headless Chromium to browse it."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -72,15 +73,24 @@ def browser():
         browser.close()
 
 
+@contextlib.contextmanager
+def recorded_page(browser, width: int = 1280, height: int = 1000):
+    """A page in a fresh browser context that records the address of every request it makes."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.requests = []
+        page.on("request", lambda request: page.requests.append(request.url))
+        yield page
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page(browser, site_url):
     """A fresh page that records every request it makes."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    page.requests = []
-    page.on("request", lambda request: page.requests.append(request.url))
-    yield page
-    context.close()
+    with recorded_page(browser) as page:
+        yield page
 
 
 def save_artifact(page, name: str) -> Path:

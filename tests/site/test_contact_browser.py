@@ -25,6 +25,7 @@ from site_gen.cli import main
 from tests.conftest import CASE_YAML, REPO_ROOT, RepoBuilder
 from tests.people.fake_github import FakeGitHub
 from tests.people.helpers import age_key
+from tests.site.conftest import recorded_page
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
@@ -102,15 +103,11 @@ def library(tmp_path_factory):
 @pytest.fixture
 def page(browser, library):
     """A page recording every request and every Content-Security-Policy violation."""
-    context = browser.new_context(viewport={"width": 1200, "height": 1000})
-    page = context.new_page()
-    page.requests = []
-    page.on("request", lambda request: page.requests.append(request.url))
-    page.add_init_script("""window.__violations = [];
-        document.addEventListener('securitypolicyviolation', e => window.__violations.push(
-            {directive: e.violatedDirective, blocked: e.blockedURI, source: e.sourceFile || ''}));""")
-    yield page
-    context.close()
+    with recorded_page(browser, width=1200) as page:
+        page.add_init_script("""window.__violations = [];
+            document.addEventListener('securitypolicyviolation', e => window.__violations.push(
+                {directive: e.violatedDirective, blocked: e.blockedURI, source: e.sourceFile || ''}));""")
+        yield page
 
 
 def _own_violations(page) -> list[dict]:

@@ -7,7 +7,7 @@ import pytest
 
 from site_gen.model.library import load_library
 from tests.conftest import REPO_ROOT
-from tests.site.conftest import save_artifact
+from tests.site.conftest import recorded_page, save_artifact
 
 CASES = {c.slug: c for c in load_library(REPO_ROOT).cases}
 ECHO = f"cases/{CASES['echocardiography-apical-four-chamber'].case_id}/"        # 15-frame cine
@@ -37,10 +37,8 @@ def viewport_of(page):
 
 @pytest.fixture
 def desktop(browser, site_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    yield page
-    context.close()
+    with recorded_page(browser, height=800) as page:
+        yield page
 
 
 @pytest.mark.parametrize("path", [CHEST, QUIZ, CT, ECHO])
