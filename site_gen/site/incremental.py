@@ -201,7 +201,7 @@ class IncrementalGenerator(SiteGenerator):
         self.memo = memo
         self.case_pages_rendered = 0
         self._in_case_page = False
-        self._thumbs_print: str | None = None
+        self._thumbs_print: tuple[int, str] | None = None
         try:
             self._shared = digest(code_version(), self.urls.use_directory_urls, self.site_name, self.site_url,
                                   self.quiz_all, memo.fingerprints.of(self.people),
@@ -214,7 +214,6 @@ class IncrementalGenerator(SiteGenerator):
         the page's context, the options and contributors every page shares, and the thumbnails
         of the cases it lists as they stand when it is made (`self.thumbs`, the only generator
         state a case page reads).  Quiz pages are always made (their answers are sealed)."""
-        self._thumbs_print = None  # a case page may add its thumbnail
         key = None
         if self._shared is not None and not context["quiz"]:
             try:
@@ -234,15 +233,21 @@ class IncrementalGenerator(SiteGenerator):
                 self.memo.bundle.put(key, page)
         return page
 
+    def _thumbs_digest(self) -> str:
+        """A digest of every case's thumbnail; thumbnails are only ever added (one per case), so
+        their number tells whether the last digest still holds."""
+        if self._thumbs_print is None or self._thumbs_print[0] != len(self.thumbs):
+            self._thumbs_print = (len(self.thumbs), digest(sorted(self.thumbs.items())))
+        return self._thumbs_print[1]
+
     def _render(self, template: str, src: str, **context) -> str:
         """The other pages (listings, contributors, statistics...), made after every case page:
         keyed by their context, the shared options and every case's thumbnail."""
         if self._in_case_page or self._shared is None:
             return super()._render(template, src, **context)
         try:
-            if self._thumbs_print is None:
-                self._thumbs_print = digest(sorted(self.thumbs.items()))
-            key = "render:" + digest(self._shared, template, src, self.memo.fingerprints.of(context), self._thumbs_print)
+            key = "render:" + digest(self._shared, template, src, self.memo.fingerprints.of(context),
+                                     self._thumbs_digest())
         except Uncacheable:
             return super()._render(template, src, **context)
         page = self.memo.bundle.get(key)
