@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import allowed_geography, alternation, is_english_word, names
+from ..lexicon import allowed_geography, alternation, is_english_word, names, word_set
 
 _RANGE = re.compile(r"\(?(\d{3,4})\)?\s?-\s?(\d{4})")
 _CLOCK = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
@@ -101,8 +101,6 @@ def allowed_geography_only(text: str, start: int, end: int) -> bool:
 
 
 _KEY_BEFORE = re.compile(r"([A-Za-z_]+)\s*[:=]\s*\{?\s*$")
-_POSTAL_KEYS = frozenset({"zip", "zipcode", "postcode", "postal", "postal_code", "postalcode", "plz", "cp", "pin",
-                          "pincode", "address", "city", "town"})
 
 
 def setting_value(text: str, start: int, end: int) -> bool:
@@ -112,7 +110,7 @@ def setting_value(text: str, start: int, end: int) -> bool:
         return False
     line_start = text.rfind("\n", 0, start) + 1
     key = _KEY_BEFORE.search(text[line_start:start])
-    return key is not None and key.group(1).lower() not in _POSTAL_KEYS
+    return key is not None and key.group(1).lower() not in word_set("postal_setting_keys")
 
 
 def lower_case_words(text: str, start: int, end: int) -> bool:
