@@ -101,6 +101,15 @@ def _word_lists() -> dict[str, frozenset[str]]:
     return lists
 
 
+@lru_cache(maxsize=1)
+def _lexicon_features() -> tuple[tuple[str, object], ...]:
+    """(feature, word set): a word in the set has the feature (the shipped lexicons)."""
+    always, conditional = eponyms()
+    return (("radiology", radiology_vocabulary()), ("drug", drug_names()), ("abbr", clinical_abbreviations()),
+            ("medword", medical_words()), ("eponym", always | conditional), ("geo", allowed_geography()),
+            ("place", place_heads()), ("month", month_lookup()))
+
+
 @lru_cache(maxsize=65536)
 def word_features(word: str) -> tuple[str, ...]:
     """What a word says on its own: identity, shape, case, script and list membership."""
@@ -142,23 +151,7 @@ def word_features(word: str) -> tuple[str, ...]:
     english = is_english_word(lower)
     if english:
         feats.append("english")
-    if lower in radiology_vocabulary():
-        feats.append("radiology")
-    if lower in drug_names():
-        feats.append("drug")
-    if lower in clinical_abbreviations():
-        feats.append("abbr")
-    if lower in medical_words():
-        feats.append("medword")
-    always, conditional = eponyms()
-    if lower in always or lower in conditional:
-        feats.append("eponym")
-    if lower in allowed_geography():
-        feats.append("geo")
-    if lower in place_heads():
-        feats.append("place")
-    if lower in month_lookup():
-        feats.append("month")
+    feats += [name for name, words in _lexicon_features() if lower in words]
     for key, words in _word_lists().items():
         if lower in words:
             feats.append("list=" + key)
