@@ -1,6 +1,6 @@
 """Undo Unicode tricks before detection, keeping a map back to the original offsets.
 
-Why: "J\u200bohn", full-width "０２０ ７９４６", Cyrillic "Jаne", dates and phone numbers written
+Why: "J\u200bohn", full-width "０２０ ７９４６", Arabic-Indic or Devanagari digits "١٢/٠٣/٢٠٢٤", Cyrillic "Jаne", dates and phone numbers written
 with en dashes or U+2010 hyphens (what word processors insert: "12\u201303\u20132019") and
 spaced-out digits ("0 2 0  7 9 4 6  0 9 5 8") look like PHI to a reader but slip past ASCII
 regexes.  We fold them to plain text and remember, for every character of the folded text,
@@ -66,6 +66,9 @@ _NEEDS_WORK = re.compile(r"\s{9}|(?<![\w])\d[ \t]{1,3}\d[ \t]{1,3}\d")
 def _fold_char(ch: str) -> str:
     if ch in _INVISIBLE:
         return ""
+    digit = unicodedata.decimal(ch, None)
+    if digit is not None:  # Arabic-Indic, Persian, Devanagari, Bengali, Thai... digits: one each
+        return str(digit)
     if ch in _SLASHES:
         return "/"
     if ch in _MINUS or unicodedata.category(ch) == "Pd":

@@ -94,3 +94,14 @@ def test_long_blank_runs_are_cut_with_offsets_kept():
     assert len(folded.text) < 40
     spans = analyze(text)
     assert any(text[s.start:s.end] == "3/4/2031" for s in spans)
+
+
+@pytest.mark.parametrize("text,needle,category", [
+    ("Seen on ١٤/٠٢/٢٠٢٣ in clinic.", "١٤/٠٢/٢٠٢٣", Category.DATE),          # Arabic-Indic digits
+    ("Scan of ۱۴/۰۲/۲۰۲۳ reviewed.", "۱۴/۰۲/۲۰۲۳", Category.DATE),             # Persian digits
+    ("Call her on ०२० ७९४६ ०९५८ tonight.", "०२० ७९४६ ०९५८", Category.PHONE),   # Devanagari digits
+])
+def test_digits_of_every_script_are_read_as_digits(text, needle, category):
+    assert normalize(needle).text.replace(" ", "").replace("/", "").isdigit()
+    spans = [s for s in analyze(text) if s.category == category]
+    assert spans and text[spans[0].start:spans[0].end] == needle
