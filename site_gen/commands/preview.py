@@ -112,6 +112,18 @@ class CaseMirror:
                     if path not in wanted:
                         shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
 
+    def touch(self, source: Path) -> None:
+        """A file edited in place is already changed in the mirror (a hard link), but the
+        system's file events name only the path it was written through: touch the mirrored
+        path so that mkdocs serve, watching the mirror (site_gen.site.watching), sees it."""
+        try:
+            target = self.target / source.relative_to(self.source)
+        except ValueError:
+            return
+        with self.lock:
+            if target.is_file() and target.stat().st_ino == source.stat().st_ino:
+                os.utime(target)
+
     @staticmethod
     def _bring(source: Path, target: Path) -> None:
         try:
@@ -137,6 +149,8 @@ def _watch(mirror: CaseMirror):
         def on_any_event(self, event):
             try:
                 mirror.sync()
+                if not event.is_directory and event.event_type in ("modified", "closed"):
+                    mirror.touch(Path(event.src_path))
             except OSError:
                 pass  # a file being written: the next event brings it
 

@@ -423,16 +423,17 @@ def generate_site(root: Path, cache_dir: Path | None = None, *, use_directory_ur
         "repository": repository_state(root)})
     site = load_snapshot(memo, key)
     from_snapshot = site is not None
-    case_pages_rendered = 0
+    case_pages_rendered = case_contexts_made = 0
     if site is None:
         generator = IncrementalGenerator(library, lookup, use_directory_urls=use_directory_urls,
                                          site_name=site_name, site_url=site_url, quiz_all=quiz_all,
                                          dates=dates, collections=collections, people=people, memo=memo)
         site = generator.generate()
         case_pages_rendered = generator.case_pages_rendered
+        case_contexts_made = generator.case_contexts_made
         save_snapshot(memo, key, site)
     memo.finish(save=save_pages)
     timings.mark("pages", started)
     timings.steps.update(pages_rendered=0 if from_snapshot else len(site.pages), whole_site_unchanged=from_snapshot,
-                         case_pages_rendered=case_pages_rendered)
+                         case_pages_rendered=case_pages_rendered, case_contexts_made=case_contexts_made)
     return site

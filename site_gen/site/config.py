@@ -13,6 +13,10 @@ class CaseLibraryConfig(base.Config):
     cache_dir = c.Type(str, default="")
     # Show every case as a quiz (diagnosis hidden until revealed), not only those with quiz: true.
     quiz_all = c.Type(bool, default=False)
+    # `mkdocs serve` notices saved files through the system's file events (inotify, FSEvents...)
+    # instead of polling every file twice a second; false keeps MkDocs' polling (for folders on
+    # network or virtual-machine file systems, whose changes raise no events).
+    file_events = c.Type(bool, default=True)
     # People and privacy (see site_gen/people/ and docs/privacy.md).
     # Footer "Privacy contact": a web address (contact form, private report page); never an
     # e-mail address, because the build fails when the site contains one.

@@ -9,11 +9,13 @@ generated site comes from the memo (`PageMemo`, in memory across `mkdocs serve` 
 over a bundle in the cache folder) and the generator does not run.
 
 Otherwise case pages, most of the generator's time, are reused one by one
-(`IncrementalGenerator._case_markdown`): a case page's key holds its whole context, what every
+(`IncrementalGenerator._case_page`): a case page's key holds its whole context, what every
 page shares (options, contributors, this code) and the one piece of generator state its
-templates read, the thumbnails of the cases it lists.  Listings and the other pages are made
-again (Jinja only); `mkdocs serve` then has MkDocs render only the pages whose Markdown changed
-(site_gen.site.plugin).
+templates read, the thumbnails of the cases it lists.  Under `mkdocs serve` a case whose
+inputs are the very objects of the last generation (`_case_inputs`: the case, its images,
+dates, related cases, collections) does not even have its context made again (`KnownCase`).
+The other pages are keyed by their context and every case's thumbnail; `mkdocs serve` then
+has MkDocs render only the pages whose Markdown changed (site_gen.site.plugin).
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ from markupsafe import Markup
 
 from ..jsonstore import JsonBundle, digest, files_fingerprint, remove_other_versions
 from .generator import GeneratedSite, SiteGenerator
+from .history import dates_for
 
 PACKAGE = Path(__file__).resolve().parents[1]
 # Fields that do not change what a page shows (a series came from the cache or not).
@@ -148,6 +151,31 @@ def _plain_repr(kind: type) -> bool:
             and getattr(getattr(generated, "__code__", None), "co_filename", "") == "<string>")
 
 
+@dataclasses.dataclass
+class KnownCase:
+    """What one case gave a generation, kept in memory for the next (`mkdocs serve`): when
+    everything its context is made from is the same (`inputs`), the context is not made again."""
+
+    inputs: str                 # key of the case page's inputs (IncrementalGenerator._case_inputs)
+    src: str
+    thumb: str | None           # site URI of its key-image thumbnail
+    media: dict[str, Path]      # site URI -> converted image, as _case_context recorded them
+    converted: int
+    reused: int
+    listed: list | None = None  # related cases' (slug, thumbnail) the page was made with
+    page: str | None = None
+    key: str | None = None      # the page's entry in the memo's bundle
+
+
+class _KnownContext(dict):
+    """Stands in for a case page's context that was not made again (IncrementalGenerator)."""
+
+    def __init__(self, case, known: KnownCase):
+        super().__init__(quiz=False)
+        self.case = case
+        self.known = known
+
+
 class PageMemo:
     """Generated sites by key, with their pages by content: in memory (kept across `mkdocs serve`
     rebuilds) over one bundle per site (repository and page options) in the cache folder."""
@@ -158,17 +186,21 @@ class PageMemo:
         self.bundle = JsonBundle(None)
         self.fingerprints = Fingerprints()
         self.links: dict[tuple, str] = {}
+        self.cases: dict[str, KnownCase] = {}   # case slug -> its part of the last generation
+        self.cases_used: dict[str, KnownCase] = {}
 
     def open(self, namespace: str) -> None:
         """Start a generation of the site named by namespace (a new site: its own bundle)."""
         if namespace != self.namespace:
             self.namespace = namespace
             self.links = {}
+            self.cases = {}
             path = (self.cache_dir / "pages" / code_version() / f"{namespace}.json"
                     if self.cache_dir is not None else None)
             self.bundle = JsonBundle(path)
         else:
             self.bundle.used = {}
+        self.cases_used = {}
         self.fingerprints.start()
 
     def finish(self, save: bool = True) -> None:
@@ -176,6 +208,7 @@ class PageMemo:
         otherwise, write the bundle; bundles of older code versions are removed."""
         self.bundle.entries = dict(self.bundle.used)
         self.fingerprints.forget_unused()
+        self.cases, self.cases_used = self.cases_used, {}
         if save:
             self.save()
 
@@ -200,8 +233,10 @@ class IncrementalGenerator(SiteGenerator):
         self.urls.relative = _remembered(self.urls.relative, memo.links)
         self.memo = memo
         self.case_pages_rendered = 0
+        self.case_contexts_made = 0
         self._in_case_page = False
         self._thumbs_print: tuple[int, str] | None = None
+        self._pending: dict[str, KnownCase] = {}  # case pages whose context was just made
         try:
             self._shared = digest(code_version(), self.urls.use_directory_urls, self.site_name, self.site_url,
                                   self.quiz_all, memo.fingerprints.of(self.people),
@@ -209,7 +244,71 @@ class IncrementalGenerator(SiteGenerator):
         except Uncacheable:
             self._shared = None
 
+    def _case_inputs(self, case) -> str | None:
+        """Everything a case page's context is made from, as a key: the case, its converted
+        images, its authors, dates, related cases and collections, and what every page shares.
+        Objects carried over from the last generation keep their prints (Fingerprints), so this
+        costs a few lookups where making and printing the context cost a loop over its values."""
+        if self._shared is None or self.is_quiz(case):
+            return None
+        of = self.memo.fingerprints.of
+        try:
+            renditions = [self.convert(case, series) for study in case.studies for series in study.series]
+            return digest(self._shared, of(case), of(renditions),
+                          of([self.library.users.get(a) for a in case.authors]),
+                          of(dates_for(self.dates, case.slug)), of(self.related.get(case.slug, [])),
+                          of([c for c in self.collections if case.slug in c.cases]))
+        except (Uncacheable, KeyError):
+            return None
+
+    def _case_context(self, case, site: GeneratedSite) -> tuple[str, dict]:
+        """Under `mkdocs serve`, a case whose inputs are those of the last generation gives back
+        what its context recorded (thumbnail, images) without making the context again."""
+        inputs = self._case_inputs(case)
+        known = self.memo.cases.get(case.slug)
+        if inputs is not None and known is not None and known.inputs == inputs:
+            self._record(case, known, site)
+            return known.src, _KnownContext(case, known)
+        part = GeneratedSite()
+        self.case_contexts_made += 1
+        src, context = super()._case_context(case, part)
+        if inputs is not None:
+            known = KnownCase(inputs, src, self.thumbs.get(case.slug), part.media, part.converted, part.reused)
+            self._record(case, known, site)
+            self._pending[src] = known
+        else:
+            site.media.update(part.media)
+            site.converted += part.converted
+            site.reused += part.reused
+        return src, context
+
+    def _record(self, case, known: KnownCase, site: GeneratedSite) -> None:
+        site.media.update(known.media)
+        site.converted += known.converted
+        site.reused += known.reused
+        if known.thumb:
+            self.thumbs[case.slug] = known.thumb
+        self.memo.cases_used[case.slug] = known
+
     def _case_markdown(self, src: str, context: dict) -> str:
+        if isinstance(context, _KnownContext):
+            known = context.known
+            listed = [(c.slug, self.thumbs.get(c.slug, "")) for c in self.related.get(context.case.slug, [])]
+            if known.page is not None and known.listed == listed:
+                if known.key and self.memo.bundle.get(known.key) is None:
+                    self.memo.bundle.put(known.key, known.page)  # the bundle keeps what serve shows
+                return known.page
+            self.case_contexts_made += 1
+            src, context = SiteGenerator._case_context(self, context.case, GeneratedSite())
+            self._pending[src] = known
+        known = self._pending.pop(src, None)
+        page, key = self._case_page(src, context)
+        if known is not None:
+            known.listed = [(c.slug, self.thumbs.get(c.slug, "")) for c in context["related"]]
+            known.page, known.key = page, key
+        return page
+
+    def _case_page(self, src: str, context: dict) -> tuple[str, str | None]:
         """Case pages (most of the generator's time) come from the memo when their key is known:
         the page's context, the options and contributors every page shares, and the thumbnails
         of the cases it lists as they stand when it is made (`self.thumbs`, the only generator
@@ -231,7 +330,7 @@ class IncrementalGenerator(SiteGenerator):
                 self._in_case_page = False
             if key:
                 self.memo.bundle.put(key, page)
-        return page
+        return page, key
 
     def _thumbs_digest(self) -> str:
         """A digest of every case's thumbnail; thumbnails are only ever added (one per case), so

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import time
 from importlib import metadata, resources
 from pathlib import Path
@@ -29,6 +30,7 @@ from ..jsonstore import digest, files_fingerprint
 from ..model.problems import ProblemsFound
 from ..phi.allow import strip_pragmas
 from ..people.settings import Settings
+from . import html_blocks, watching
 from .build import BuildTimings, Incremental, generate_site
 from .config import CaseLibraryConfig
 from .incremental import MemoryBytecodeCache, PageMemo
@@ -63,6 +65,8 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
         self.placement: Placement | None = None
         self.page_urls: list[str] = []
         self.cache_dir: Path | None = None
+        self.blocks: dict[str, dict[str, str]] = {}  # src_uri -> HTML regions set aside from Markdown
+        self.block_nonce = ""
 
     def _root(self, config) -> Path:
         base = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
@@ -137,6 +141,8 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
         """Generate the library, then keep last build's media (and, when serving, pages) aside
         before MkDocs empties the site folder."""
         started = time.perf_counter()
+        self.blocks = {}
+        self.block_nonce = secrets.token_hex(8)  # placeholders no page text can know in advance
         self.cache_dir = None  # the configuration may have changed (mkdocs serve reads it again)
         cache_dir = self._cache_dir(config)
         if self.state is None or not self.serving:
@@ -215,9 +221,25 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
                                             content=assets.joinpath(name).read_bytes()))
         return files
 
-    def on_page_markdown(self, markdown: str, **kwargs) -> str:
-        """Allow comments (`<!-- phi: allow NAME: reason -->`) never reach the published pages."""
-        return strip_pragmas(markdown)
+    def on_page_markdown(self, markdown: str, *, page, **kwargs) -> str:
+        """Allow comments (`<!-- phi: allow NAME: reason -->`) never reach the published pages.
+        The HTML regions of generated pages are set aside from Markdown (site_gen.site.html_blocks)."""
+        markdown = strip_pragmas(markdown)
+        if self.site is not None and page.file.src_uri in self.site.pages:
+            markdown, blocks = html_blocks.set_aside(markdown, self.block_nonce)
+            if blocks:
+                self.blocks[page.file.src_uri] = blocks
+        return markdown
+
+    def on_page_content(self, html: str, *, page, **kwargs) -> str:
+        blocks = self.blocks.pop(page.file.src_uri, None)
+        if not blocks:
+            return html
+        try:
+            return html_blocks.put_back(html, blocks)
+        except html_blocks.BlockLost:
+            raise PluginError(f"case-library: part of the page {page.file.src_uri} did not come through "
+                              "Markdown; the page is not published. Please report this as a bug.") from None
 
     @staticmethod
     def _add(files: Files, file: File) -> None:
@@ -296,9 +318,11 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
 
     def on_serve(self, server, *, config, builder):
         root = self._root(config)
-        for folder in ("cases", "users", "collections"):
-            if (root / folder).is_dir():
-                server.watch(str(root / folder))
+        folders = [str(root / name) for name in ("cases", "users", "collections") if (root / name).is_dir()]
+        if self.config.file_events and watching.watch_with_native_events(server, folders):
+            log.debug("case-library: watching for changes with the system's file events")
+        for folder in folders:
+            server.watch(folder)
         return server
 
 

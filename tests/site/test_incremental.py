@@ -235,3 +235,42 @@ def test_related_cases_show_their_thumbnails_whichever_comes_first(repo, tmp_pat
     item = page[page.index('class="sg-case-item__thumb"'):]
     item = item[:item.index("</a>")]
     assert "<img src=" in item and "/t0" in item
+
+
+def test_under_serve_only_the_cases_whose_inputs_changed_are_made_again(repo, tmp_path):
+    """`mkdocs serve` keeps one state: a case whose case, images, authors, dates, related cases
+    and collections are the very objects of the last generation is not made again; after every
+    kind of edit the site equals a fresh generation."""
+    from site_gen.site.build import Incremental
+    from site_gen.site.incremental import PageMemo
+    site_repo(repo)
+    repo.case("cyst", text=UNRELATED_CASE)
+    cache = tmp_path / "cache"
+    state = Incremental(PageMemo(cache), track=True)
+    generate_site(repo.root, cache, state=state, save_pages=False)
+    tension = repo.root / "cases/tension/case.yml"
+    edits = [
+        # the edited case and the related case whose page lists its title
+        (lambda: tension.write_text(tension.read_text().replace("title: Tension pneumothorax", "title: Tension, left")), 2),
+        # new pixels of a listed case: its own page, and the page that shows its thumbnail
+        (lambda: [write_png(p, value=210) for p in (repo.root / "cases/pneumothorax").rglob("*.png")], 2),
+        # an author's profile: every page that names the author
+        (lambda: (repo.root / "users/adoe.yml").write_text(
+            (repo.root / "users/adoe.yml").read_text().replace("surname: Author", "surname: Writer")), 3),
+        (lambda: None, 0),
+    ]
+    for number, (edit, remade) in enumerate(edits):
+        edit()
+        timings = BuildTimings()
+        served = generate_site(repo.root, cache, state=state, save_pages=False, timings=timings)
+        fresh_cache = tmp_path / f"fresh-{number}"
+        fresh = generate_site(repo.root, fresh_cache)
+        assert (served.pages, served.files) == (fresh.pages, fresh.files), number
+        assert ({uri: path.relative_to(cache) for uri, path in served.media.items()}
+                == {uri: path.relative_to(fresh_cache) for uri, path in fresh.media.items()}), number
+        assert (served.converted + served.reused) == (fresh.converted + fresh.reused)
+        if remade:
+            assert timings.steps["case_contexts_made"] == remade, number
+        # the memo written when serve stops still holds every case page, for the next build
+        kept = {page for page in state.memo.bundle.entries.values() if isinstance(page, str)}
+        assert all(page in kept for src, page in served.pages.items() if src.startswith("cases/")), number
