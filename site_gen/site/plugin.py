@@ -2,7 +2,8 @@
 
 Per build: the library is generated before MkDocs empties the site folder (`on_pre_build`),
 so the media placed last time can be kept aside and moved back (site_gen.site.output); the
-pages go to MkDocs as generated files (`on_files`); after MkDocs, the site is scanned for
+pages go to MkDocs as generated files (`on_files`), their HTML regions set aside from Markdown
+(`on_page_markdown`, `on_page_content`: site_gen.site.html_blocks); after MkDocs, the site is scanned for
 leaks (each file content once) and the converted images are placed (`on_post_build`).
 
 Under `mkdocs serve` the plugin instance lives across rebuilds (it defines `on_startup`), and
@@ -232,6 +233,7 @@ class CaseLibraryPlugin(BasePlugin[CaseLibraryConfig]):
         return markdown
 
     def on_page_content(self, html: str, *, page, **kwargs) -> str:
+        """The regions set aside go back in, before the search index and the theme see the page."""
         blocks = self.blocks.pop(page.file.src_uri, None)
         if not blocks:
             return html
