@@ -181,10 +181,15 @@ def make_plain_project(root: Path, plain: Path, cache: Path) -> None:
     from ..phi.allow import strip_pragmas  # the plugin publishes hand-written pages without allow comments
     for page in docs.rglob("*.md"):
         page.write_text(strip_pragmas(page.read_text(encoding="utf-8")), encoding="utf-8")
+    from ..site.html_blocks import BLOCK_END, BLOCK_START
     for file in files:
         target = docs / file.src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(file.content_bytes)
+        content = file.content_bytes
+        if file.src_uri.endswith(".md"):  # the markers of HTML regions are the plugin's device
+            content = "\n".join(line for line in content.decode("utf-8").split("\n")
+                                 if line.strip() not in (BLOCK_START, BLOCK_END)).encode("utf-8")
+        target.write_bytes(content)
     with open(root / "mkdocs.yml", encoding="utf-8") as handle:
         from mkdocs.utils.yaml import yaml_load
         settings = yaml_load(handle)
