@@ -427,7 +427,8 @@ def generate_site(root: Path, cache_dir: Path | None = None, *, use_directory_ur
     if site is None:
         generator = IncrementalGenerator(library, lookup, use_directory_urls=use_directory_urls,
                                          site_name=site_name, site_url=site_url, quiz_all=quiz_all,
-                                         dates=dates, collections=collections, people=people, memo=memo)
+                                         dates=dates, collections=collections, people=people, memo=memo,
+                                         track=state.track)
         site = generator.generate()
         case_pages_rendered = generator.case_pages_rendered
         case_contexts_made = generator.case_contexts_made

@@ -227,8 +227,9 @@ class IncrementalGenerator(SiteGenerator):
     """The site generator with its compiled templates kept in this process and its relative
     links remembered (a pure function of the two addresses, slow through os.getcwd)."""
 
-    def __init__(self, *args, memo: PageMemo, **kwargs):
+    def __init__(self, *args, memo: PageMemo, track: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.track = track  # a next generation in this process (mkdocs serve) may take cases over
         self.env.bytecode_cache = _TEMPLATES  # each generator has its own environment
         self.urls.relative = _remembered(self.urls.relative, memo.links)
         self.memo = memo
@@ -264,7 +265,7 @@ class IncrementalGenerator(SiteGenerator):
     def _case_context(self, case, site: GeneratedSite) -> tuple[str, dict]:
         """Under `mkdocs serve`, a case whose inputs are those of the last generation gives back
         what its context recorded (thumbnail, images) without making the context again."""
-        inputs = self._case_inputs(case)
+        inputs = self._case_inputs(case) if self.track else None
         known = self.memo.cases.get(case.slug)
         if inputs is not None and known is not None and known.inputs == inputs:
             self._record(case, known, site)
