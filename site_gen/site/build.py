@@ -432,7 +432,7 @@ def generate_site(root: Path, cache_dir: Path | None = None, *, use_directory_ur
         site = generator.generate()
         case_pages_rendered = generator.case_pages_rendered
         case_contexts_made = generator.case_contexts_made
-        save_snapshot(memo, key, site)
+        save_snapshot(memo, key, site, generator.page_keys)
     memo.finish(save=save_pages)
     timings.mark("pages", started)
     timings.steps.update(pages_rendered=0 if from_snapshot else len(site.pages), whole_site_unchanged=from_snapshot,

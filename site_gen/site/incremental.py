@@ -238,6 +238,7 @@ class IncrementalGenerator(SiteGenerator):
         self._in_case_page = False
         self._thumbs_print: tuple[int, str] | None = None
         self._pending: dict[str, KnownCase] = {}  # case pages whose context was just made
+        self.page_keys: dict[str, str] = {}  # page -> its entry in the memo's bundle (save_snapshot)
         try:
             self._shared = digest(code_version(), self.urls.use_directory_urls, self.site_name, self.site_url,
                                   self.quiz_all, memo.fingerprints.of(self.people),
@@ -296,8 +297,10 @@ class IncrementalGenerator(SiteGenerator):
             known = context.known
             listed = [(c.slug, self.thumbs.get(c.slug, "")) for c in self.related.get(context.case.slug, [])]
             if known.page is not None and known.listed == listed:
-                if known.key and self.memo.bundle.get(known.key) is None:
-                    self.memo.bundle.put(known.key, known.page)  # the bundle keeps what serve shows
+                if known.key:
+                    if self.memo.bundle.get(known.key) is None:
+                        self.memo.bundle.put(known.key, known.page)  # the bundle keeps what serve shows
+                    self.page_keys[src] = known.key
                 return known.page
             self.case_contexts_made += 1
             src, context = SiteGenerator._case_context(self, context.case, GeneratedSite())
@@ -331,6 +334,8 @@ class IncrementalGenerator(SiteGenerator):
                 self._in_case_page = False
             if key:
                 self.memo.bundle.put(key, page)
+        if key:
+            self.page_keys[src] = key
         return page, key
 
     def _thumbs_digest(self) -> str:
@@ -354,6 +359,7 @@ class IncrementalGenerator(SiteGenerator):
         if not isinstance(page, str):
             page = super()._render(template, src, **context)
             self.memo.bundle.put(key, page)
+        self.page_keys[src] = key
         return page
 
 
@@ -428,15 +434,21 @@ def load_snapshot(memo: PageMemo, key: str | None) -> GeneratedSite | None:
     return site
 
 
-def save_snapshot(memo: PageMemo, key: str | None, site: GeneratedSite) -> None:
-    """Remember a generated site by its key, its pages by their content (shared between sites)."""
+def save_snapshot(memo: PageMemo, key: str | None, site: GeneratedSite,
+                  page_keys: dict[str, str] | None = None) -> None:
+    """Remember a generated site by its key. A page the bundle holds already (`page_keys`: case
+    pages and the others by their own keys) is named by that entry, not stored a second time;
+    the rest by their content (shared between sites)."""
     if not key:
         return
     pages = {}
+    page_keys = page_keys or {}
     for src, page in site.pages.items():
-        page_key = "page:" + digest(src, page)
-        if memo.bundle.get(page_key) is None:
-            memo.bundle.put(page_key, page)
+        page_key = page_keys.get(src)
+        if page_key is None or memo.bundle.get(page_key) != page:
+            page_key = "page:" + digest(src, page)
+            if memo.bundle.get(page_key) is None:
+                memo.bundle.put(page_key, page)
         pages[src] = page_key
     memo.bundle.put(key, {"pages": pages, "files": {d: base64.b64encode(c).decode() for d, c in site.files.items()},
                           "media": {d: str(p) for d, p in site.media.items()},

@@ -274,3 +274,19 @@ def test_under_serve_only_the_cases_whose_inputs_changed_are_made_again(repo, tm
         # the memo written when serve stops still holds every case page, for the next build
         kept = {page for page in state.memo.bundle.entries.values() if isinstance(page, str)}
         assert all(page in kept for src, page in served.pages.items() if src.startswith("cases/")), number
+
+
+def test_the_memo_stores_each_page_once(repo, tmp_path):
+    """The whole-site snapshot names the entries the pages already have; a page stored twice
+    doubled the memo on disk and in memory."""
+    import json
+    site_repo(repo)
+    cache = tmp_path / "cache"
+    site = generate_site(repo.root, cache)
+    (bundle,) = (cache / "pages").rglob("*.json")
+    entries = json.loads(bundle.read_text("utf-8"))
+    pages = [value for value in entries.values() if isinstance(value, str)]
+    assert len(pages) == len(set(pages)) and set(site.pages.values()) <= set(pages)
+    timings = BuildTimings()
+    assert generate_site(repo.root, cache, timings=timings).pages == site.pages
+    assert timings.steps["whole_site_unchanged"]
