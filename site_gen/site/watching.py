@@ -65,6 +65,26 @@ def within_watch_limit(paths: list[str]) -> bool:
     return folders_under(paths) <= limit // 2
 
 
+def _can_watch(native: type, paths: list[str]) -> bool:
+    """Start and stop a trial observer of these paths: the server must not fail later, when it
+    starts its own, because the system refuses more watches or instances."""
+    from watchdog.events import FileSystemEventHandler
+    probe = native()
+    try:
+        for path in paths:
+            probe.schedule(FileSystemEventHandler(), path, recursive=True)
+        probe.start()
+    except OSError as error:
+        log.info("case-library: the system's file events are not available (%s); mkdocs serve polls",
+                 error.strerror or type(error).__name__)
+        return False
+    finally:
+        probe.stop()
+        if probe.is_alive():
+            probe.join(timeout=5)
+    return True
+
+
 def watch_with_native_events(server, extra_paths: list[str]) -> bool:
     """Move the server's watches (and those about to be added) to the native observer, before the
     server starts it.  False, and MkDocs' polling unchanged, when that cannot be done safely."""
@@ -76,8 +96,11 @@ def watch_with_native_events(server, extra_paths: list[str]) -> bool:
             or not isinstance(watched, dict) or not hasattr(server, "unwatch")):
         return False
     counts = {path: count for path, count in watched.items() if isinstance(count, int) and count > 0}
-    if not within_watch_limit(list(counts) + [os.path.abspath(p) for p in extra_paths]):
+    paths = list(counts) + [os.path.abspath(p) for p in extra_paths]
+    if not within_watch_limit(paths):
         log.info("case-library: too many folders for the system's file events; mkdocs serve polls them")
+        return False
+    if not _can_watch(native, paths):
         return False
     for path, count in counts.items():
         for _ in range(count):

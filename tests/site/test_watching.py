@@ -65,6 +65,12 @@ def test_a_save_rebuilds_at_once_and_reading_does_not(tmp_path):
         thread.join(timeout=10)
 
 
+def test_polling_stays_when_the_system_refuses_to_watch(tmp_path):
+    server = _server(tmp_path, Builds())
+    assert not watching.watch_with_native_events(server, [str(tmp_path / "no-such-folder")])
+    assert isinstance(server.observer, PollingObserver)
+
+
 def test_polling_stays_when_the_folders_would_take_too_many_system_watches(tmp_path, monkeypatch):
     limit = tmp_path / "max_user_watches"
     limit.write_text("6\n")
@@ -89,7 +95,8 @@ def test_the_plugin_setting_chooses_file_events_or_mkdocs_polling(tmp_path, file
         f"site_name: t\nplugins:\n  - case-library:\n      file_events: {str(file_events).lower()}\n")
     config = load_config(str(tmp_path / "mkdocs.yml"))
     server = _server(tmp_path, Builds())
-    server.watch(config.docs_dir)
+    server.watch(config.docs_dir)  # what mkdocs serve watches before the plugins' on_serve
+    server.watch(config.config_file_path)
     config.plugins.on_serve(server, config=config, builder=None)
     native = watching.native_observer_class() is not None and file_events
     assert isinstance(server.observer, PollingObserver) != native
