@@ -6,8 +6,8 @@ from the rebuild while it runs, and a quarter of a second's wait on average befo
 seen at all.  watchdog's native observer (inotify on Linux, FSEvents on macOS,
 ReadDirectoryChangesW on Windows) is told at once.  It takes the polling observer's place before
 the server starts, when the platform has one, watchdog can filter events by kind (a build reading
-a case must not count as a change), and the folders fit well within the system's watch limit;
-otherwise MkDocs' polling stays, as before.
+a case must not count as a change), the folders fit well within the system's watch limit, and
+a trial observer of them starts; otherwise MkDocs' polling stays, as before.
 """
 from __future__ import annotations
 
