@@ -40,7 +40,7 @@ def set_aside(markdown: str, nonce: str | None = None) -> tuple[str, dict[str, s
             end = _find_end(lines, index + 1)
             if end is not None:
                 placeholder = f'<div data-case-library-block="{nonce}-{len(blocks)}"></div>'
-                blocks[placeholder] = "\n".join(lines[index + 1:end])
+                blocks[placeholder] = "\n".join(_without_blank_edges(lines[index + 1:end]))
                 # blank lines around it: a block of raw HTML of its own, left alone by Markdown
                 out.extend(("", placeholder, ""))
                 index = end + 1
@@ -48,6 +48,16 @@ def set_aside(markdown: str, nonce: str | None = None) -> tuple[str, dict[str, s
         out.append(lines[index])
         index += 1
     return "\n".join(out), blocks
+
+
+def _without_blank_edges(lines: list[str]) -> list[str]:
+    """Markdown drops the blank lines around raw HTML; so does a region."""
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip():
+        start += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return lines[start:end]
 
 
 def _find_end(lines: list[str], start: int) -> int | None:

@@ -22,6 +22,13 @@ def test_a_marked_region_is_replaced_by_one_placeholder_and_comes_back():
     assert "data-case-library-block" not in restored
 
 
+def test_blank_lines_at_the_edges_of_a_region_go_as_markdown_drops_them():
+    page = f"Text.\n\n{BLOCK_START}\n\n  \n<ul>\n<li>a</li>\n</ul>\n\n<p>b</p>\n \n\n{BLOCK_END}\n"
+    text, blocks = set_aside(page, "n")
+    plain = "\n".join(line for line in page.split("\n") if line not in (BLOCK_START, BLOCK_END))
+    assert put_back(markdown.markdown(text), blocks) == markdown.markdown(plain)
+
+
 def test_placeholders_differ_between_builds_so_page_text_cannot_forge_one():
     page = f"{BLOCK_START}\n<p>x</p>\n{BLOCK_END}"
     first, second = set_aside(page)[1], set_aside(page)[1]
@@ -54,8 +61,9 @@ def _site_markdown() -> markdown.Markdown:
 
 
 def test_every_generated_page_renders_the_same_with_its_regions_set_aside(tmp_path):
-    """The sample library's pages: Markdown over the whole page (markers dropped) and Markdown
-    over the page with its regions set aside give the same HTML."""
+    """The sample library's pages: Markdown over the whole page without the markers (as MkDocs
+    without the plugin renders it) and Markdown over the page with its regions set aside give
+    the same HTML, byte for byte."""
     site = generate_site(REPO_ROOT, tmp_path / "cache")
     md = _site_markdown()
     marked = 0
@@ -63,7 +71,8 @@ def test_every_generated_page_renders_the_same_with_its_regions_set_aside(tmp_pa
         body = page.split("\n---\n", 1)[-1] if page.startswith("---\n") else page
         text, blocks = set_aside(body)
         marked += bool(blocks)
-        whole = md.reset().convert(body).replace(BLOCK_START + "\n", "").replace("\n" + BLOCK_END, "")
+        plain = "\n".join(line for line in body.split("\n") if line.strip() not in (BLOCK_START, BLOCK_END))
+        whole = md.reset().convert(plain)
         assert put_back(md.reset().convert(text), blocks) == whole, src
     assert marked >= 5  # listings, the home page, newest, contributors, diagnoses
 
