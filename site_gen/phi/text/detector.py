@@ -34,7 +34,7 @@ _SHAPE_SCORE = 0.95
 MODEL_FILTERS = {Category.DATE: (filters.spine_levels,),
                  Category.ADDRESS: (filters.allowed_geography_only, filters.setting_value),
                  Category.NAME: (filters.lower_case_words,),
-                 Category.PHONE: (filters.value_series,)}
+                 Category.PHONE: (filters.value_series, filters.loose_digit_groups)}
 
 
 @dataclass
