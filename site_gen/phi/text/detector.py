@@ -27,11 +27,14 @@ from .tagger import CATEGORY_LABEL, Tagger, Token, most_likely, rule_marks, span
 # threshold ("weak_veto_thresholds") may be stricter than that of the category's other spans.
 WEAK_RULE_SCORE = 0.75
 # Shapes the model is not asked to judge: never vetoed (initials after a cue, DICOM SURNAME^GIVEN).
+# A category's "sure_scores" (chosen by cross-validation) may lower this: rule spans on strong
+# evidence (a title or relation word right before a listed name) are then kept whatever the model says.
 _SHAPE_SCORE = 0.95
 # False-positive filters for the model's own spans, per category.
 MODEL_FILTERS = {Category.DATE: (filters.spine_levels,),
                  Category.ADDRESS: (filters.allowed_geography_only, filters.setting_value),
-                 Category.NAME: (filters.lower_case_words,)}
+                 Category.NAME: (filters.lower_case_words,),
+                 Category.PHONE: (filters.value_series, filters.loose_digit_groups)}
 
 
 @dataclass
@@ -67,11 +70,12 @@ class Analysis:
 
 def combine(analysis: Analysis, settings: dict) -> list[Span]:
     """Rule spans that the model does not veto (a veto: its probability that the span's words are
-    an identifier of any kind stays below the category's veto threshold), plus the model's own
-    spans."""
+    an identifier of any kind stays below the category's veto threshold; spans scored at least
+    the category's sure score are never vetoed), plus the model's own spans."""
     model_min = settings.get("model_thresholds", {})
     veto = settings.get("veto_thresholds", {})
     weak_veto = settings.get("weak_veto_thresholds", {})
+    sure = settings.get("sure_scores", {})
     have_model = bool(analysis.tokens and analysis.probabilities)
     starts = analysis.starts() if have_model else []
     kept, vetoed = [], []
@@ -80,7 +84,7 @@ def combine(analysis: Analysis, settings: dict) -> list[Span]:
         limit = veto.get(label, 0.0)
         if s.score < WEAK_RULE_SCORE:
             limit = max(limit, weak_veto.get(label, 0.0))
-        if have_model and limit > 0 and s.category != Category.INITIALS and s.score < _SHAPE_SCORE \
+        if have_model and limit > 0 and s.category != Category.INITIALS and s.score < sure.get(label, _SHAPE_SCORE) \
                 and _model_support(analysis, starts, s) < limit:
             vetoed.append(s)
             continue

@@ -241,11 +241,22 @@ def rule_marks(tokens: Sequence[Token], spans: Iterable[Span]) -> list[str | Non
     return marks
 
 
-def features(text: str, tokens: Sequence[Token], marks: Sequence[str | None]) -> list[list[str]]:
-    """The feature strings of every token (the model's input)."""
+def lower_case_words(tokens: Iterable[Token]) -> frozenset[str]:
+    """The words a text writes in lower case (for the feature "lower elsewhere")."""
+    return frozenset(t.text for t in tokens if len(t.text) > 2 and t.text.islower())
+
+
+def features(text: str, tokens: Sequence[Token], marks: Sequence[str | None],
+             vocabulary: frozenset[str] = frozenset(), lowered: frozenset[str] = frozenset()) -> list[list[str]]:
+    """The feature strings of every token (the model's input).  `vocabulary`: the words the
+    training text taught as ordinary (learned_vocabulary in train.py), known by their identity
+    like the public vocabulary.  `lowered`: the words the whole text writes in lower case
+    (lower_case_words): a capitalised word that the same note also writes in lower case is
+    more often shorthand ("Levo ... levo gtt") than a name, which keeps its capital."""
     regime = "regime=" + words_regime(t.text for t in tokens if t.text[0].isalpha())
     n = len(tokens)
     own = [word_features(t.text) for t in tokens]
+    learned = [_learned(t.text, vocabulary) for t in tokens] if vocabulary else [None] * n
     out = []
     section = None
     for i, tok in enumerate(tokens):
@@ -269,6 +280,10 @@ def features(text: str, tokens: Sequence[Token], marks: Sequence[str | None]) ->
             f.append("glued<")
         if not gap_after:
             f.append("glued>")
+        if learned[i]:
+            f.append("w=" + learned[i])
+        if lowered and tok.text[0].isupper() and tok.text.lower() in lowered:
+            f.append("lower_elsewhere")
         mark = marks[i]
         if mark:
             f.append("r=" + mark)
@@ -277,6 +292,8 @@ def features(text: str, tokens: Sequence[Token], marks: Sequence[str | None]) ->
             j = i + k
             if 0 <= j < n:
                 f.extend(_context_features(tokens[j].text, k))
+                if learned[j] and abs(k) < 3:
+                    f.append(f"{k}w=" + learned[j])
                 if k in (-1, 1) and marks[j]:
                     f.append(f"{k}r=" + marks[j].split(":")[0])
             else:
@@ -285,6 +302,13 @@ def features(text: str, tokens: Sequence[Token], marks: Sequence[str | None]) ->
             f.append("bi=" + tokens[i - 1].text.lower()[:12] + "|" + tok.text.lower()[:12])
         out.append(f)
     return out
+
+
+def _learned(word: str, vocabulary: frozenset[str]) -> str | None:
+    """The word's identity when the learned vocabulary holds it and no public list does (public
+    words have their identity already)."""
+    lower = word.lower()
+    return lower if lower in vocabulary and not public_word(lower) else None
 
 
 def _section(tokens: Sequence[Token], i: int) -> str | None:
@@ -300,7 +324,8 @@ def _section(tokens: Sequence[Token], i: int) -> str | None:
 class Tagger:
     """A trained model plus the per-category thresholds chosen by cross-validation."""
 
-    def __init__(self, model: Path | None = None, settings: dict | None = None) -> None:
+    def __init__(self, model: Path | None = None, settings: dict | None = None,
+                 vocabulary: Iterable[str] | None = None) -> None:
         import pycrfsuite  # imported here: the rules alone work without the model
 
         self.model_path = model or MODEL_FILE
@@ -309,6 +334,7 @@ class Tagger:
         if settings is None:
             settings = json.loads(SETTINGS_FILE.read_text(encoding="utf-8")) if SETTINGS_FILE.exists() else {}
         self.settings = settings
+        self.vocabulary = frozenset(settings.get("vocabulary", ()) if vocabulary is None else vocabulary)
         self.labels = [label for label in self._tagger.labels() if label != "O"]
 
     def probabilities(self, text: str, tokens: list[Token], marks: list[str | None]) -> list[dict[str, float]]:
@@ -316,8 +342,9 @@ class Tagger:
         out: list[dict[str, float]] = []
         tagger = self._tagger
         labels = self.labels
+        lowered = lower_case_words(tokens)
         for begin, end in segments(text, tokens):
-            xseq = features(text, tokens[begin:end], marks[begin:end])
+            xseq = features(text, tokens[begin:end], marks[begin:end], self.vocabulary, lowered)
             tagger.set(xseq)
             for pos in range(end - begin):
                 out.append({label: tagger.marginal(label, pos) for label in labels})

@@ -33,19 +33,23 @@ from .lexicon import allowed_geography
 from .normalize import Normalized, normalize
 from .registry import merge, run_all
 from .scoring import Score
-from .tagger import LABELS, MODEL_FILE, SETTINGS_FILE, Tagger, Token, features, rule_marks, segments, tokenize
+from .tagger import (LABELS, MODEL_FILE, SETTINGS_FILE, Tagger, Token, features, lower_case_words, public_word,
+                     rule_marks, segments, tokenize)
 
 TRAINER_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 60, "feature.possible_transitions": True,
                   "feature.minfreq": 2}
 MODEL_GRID = (0.08, 0.12, 0.18, 0.25, 0.35, 0.5, 0.65, 0.8, 0.9, 0.95)
 VETO_GRID = (0.0, 0.01, 0.02, 0.05, 0.1, 0.2, 0.35, 0.5)
+SURE_GRID = (0.8, 0.85, 0.9, 0.95)  # rule spans scored this high are never vetoed
+VOCABULARY_MIN_GROUPS = 5  # a word the model may know by identity: in the text of this many patients (records)
 SYNTHETIC_DOCS = 2500   # the shipped model's synthetic share: about one synthetic document per corpus note
 RECALL_WEIGHT = 4.0      # one point of recall is worth four of precision (the guard fails closed)
 FALSE_ALARM_COST = 0.02  # per false alarm per 100 clean reports
 # default thresholds, used until cross-validation chose better ones
 DEFAULT_SETTINGS = {"model_thresholds": {label: 0.5 for label in LABELS},
                     "veto_thresholds": {label: 0.0 for label in LABELS},
-                    "weak_veto_thresholds": {label: 0.0 for label in LABELS}}
+                    "weak_veto_thresholds": {label: 0.0 for label in LABELS},
+                    "sure_scores": {label: 0.95 for label in LABELS}}
 
 
 @dataclass
@@ -59,9 +63,10 @@ class Prepared:
     marks: list[str | None]
     labels: list[str]
 
-    def xy(self):
+    def xy(self, vocabulary: frozenset[str] = frozenset()):
+        lowered = lower_case_words(self.tokens)
         for begin, end in segments(self.folded.text, self.tokens):
-            yield (features(self.folded.text, self.tokens[begin:end], self.marks[begin:end]),
+            yield (features(self.folded.text, self.tokens[begin:end], self.marks[begin:end], vocabulary, lowered),
                    self.labels[begin:end])
 
 
@@ -89,12 +94,38 @@ def prepare(doc: Doc) -> Prepared:
     return Prepared(doc, folded, rules, tokens, marks, labels)
 
 
-def train_model(prepared: list[Prepared], path: Path, params: dict | None = None) -> Path:
+def learned_vocabulary(prepared: list[Prepared], min_groups: int = VOCABULARY_MIN_GROUPS) -> frozenset[str]:
+    """Words of the training text that are ordinary there: written in the notes of at least
+    `min_groups` patients (records) and never inside a labelled span, gold or neutral, anywhere.
+    The model then knows them by identity, as it knows the public vocabulary: ward shorthand and
+    abbreviations that the public lists lack ("the drip of X was raised") stop looking like
+    surnames.  A word labelled an identifier even once is left out, and a word must be shared by
+    many patients' notes, so the list holds no patient's or clinician's name; public words are
+    left out (they have their identity already)."""
+    groups: dict[str, set[str]] = {}
+    labelled: set[str] = set()
+    for p in prepared:
+        spans = [(a, b) for a, b, _ in p.doc.required + p.doc.neutral]
+        for tok, label in zip(p.tokens, p.labels):
+            word = tok.text.lower()
+            if not (tok.text.isalpha() and len(word) >= 2):
+                continue
+            start, end = p.folded.to_original(tok.start, tok.end)
+            if label != "O" or any(a < end and start < b for a, b in spans):
+                labelled.add(word)
+            else:
+                groups.setdefault(word, set()).add(p.doc.group)
+    return frozenset(w for w, g in groups.items()
+                     if len(g) >= min_groups and w not in labelled and not public_word(w))
+
+
+def train_model(prepared: list[Prepared], path: Path, params: dict | None = None,
+                vocabulary: frozenset[str] = frozenset()) -> Path:
     import pycrfsuite
 
     trainer = pycrfsuite.Trainer(verbose=False)
     for p in prepared:
-        for xseq, yseq in p.xy():
+        for xseq, yseq in p.xy(vocabulary):
             trainer.append(xseq, yseq)
     trainer.set_params(dict(TRAINER_PARAMS, **(params or {})))
     trainer.train(str(path))
@@ -143,7 +174,7 @@ def choose_thresholds(prepared: list[Prepared], analyses: list[Analysis], rounds
     for _ in range(rounds):
         for label in LABELS:
             for key, grid in (("model_thresholds", MODEL_GRID), ("veto_thresholds", VETO_GRID),
-                              ("weak_veto_thresholds", VETO_GRID)):
+                              ("weak_veto_thresholds", VETO_GRID), ("sure_scores", SURE_GRID)):
                 for value in grid:
                     trial = json.loads(json.dumps(settings))
                     trial[key][label] = value
@@ -170,10 +201,11 @@ def inner_thresholds(prepared: list[Prepared], synthetic: list[Prepared], folds:
         halves = [prepared[side::2] for side in (0, 1)]
     validation, analyses = [], []
     for side in (0, 1):
-        model = train_model(halves[side] + synthetic, workdir / f"{name}-half{side}.crfsuite")
+        vocabulary = learned_vocabulary(halves[side] + synthetic)
+        model = train_model(halves[side] + synthetic, workdir / f"{name}-half{side}.crfsuite", vocabulary=vocabulary)
         other = halves[1 - side]
         validation += other
-        analyses += analyse(Tagger(model, DEFAULT_SETTINGS), other)
+        analyses += analyse(Tagger(model, DEFAULT_SETTINGS, vocabulary), other)
     return choose_thresholds(validation, analyses)
 
 
@@ -188,7 +220,9 @@ def cross_validate(prepared: list[Prepared], synthetic: list[Prepared], folds: i
         training = [p for p in prepared if _fold_of(p, folds) != k]
         settings = inner_thresholds(training, synthetic, folds, workdir, f"inner-{k}")
         held = [p for p in prepared if _fold_of(p, folds) == k]
-        outer = Tagger(train_model(training + synthetic, workdir / f"outer-{k}.crfsuite"), settings)
+        vocabulary = learned_vocabulary(training + synthetic)
+        outer = Tagger(train_model(training + synthetic, workdir / f"outer-{k}.crfsuite", vocabulary=vocabulary),
+                       settings, vocabulary)
         t1 = time.perf_counter()
         held_analyses = analyse(outer, held)
         seconds = time.perf_counter() - t1
@@ -267,11 +301,13 @@ def main(argv: list[str] | None = None) -> int:
             cv_summary = report_cv(corpora, results, args.folds)
     args.out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    train_model(prepared + synthetic, args.out / MODEL_FILE.name)
+    vocabulary = learned_vocabulary(prepared + synthetic)
+    train_model(prepared + synthetic, args.out / MODEL_FILE.name, vocabulary=vocabulary)
     print(f"final model trained in {time.perf_counter() - t0:.0f} s -> {args.out / MODEL_FILE.name}")
     settings.update({
         "trained_on": {name: len(docs) for name, docs in corpora.items()} | {"synthetic": len(synthetic)},
         "seed": args.seed, "folds": args.folds, "trainer": TRAINER_PARAMS, "cross_validated": cv_summary,
+        "vocabulary": sorted(vocabulary),
     })
     (args.out / SETTINGS_FILE.name).write_text(json.dumps(settings, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return 0

@@ -127,3 +127,14 @@ def test_a_vetoed_name_beside_kept_names_in_a_list_or_named_again_stays():
     # Reed joins the list (after Barton, who joined Dorval); REED is the same name again; Foley,
     # alone and vetoed, stays out, and so does the lower-case word no rule found
     assert found == {"Dorval", "Barton", "Reed", "REED"}
+
+
+def test_a_rule_span_at_its_category_sure_score_is_never_vetoed():
+    """'Seen by Okonkwo' (a cue right before a name) scored 0.8 by the rule: with a sure score of
+    0.8 for names, the model's low probability no longer removes it; 'Foley' (0.7) still goes."""
+    analysis = _analysis({"Foley": {"NAME": 0.01}, "Okonkwo": {"NAME": 0.01}})
+    settings = {"model_thresholds": {"NAME": 0.95}, "veto_thresholds": {"NAME": 0.05}}
+    assert {TEXT[s.start:s.end] for s in combine(analysis, settings)} & {"Foley", "Okonkwo"} == set()
+    settings["sure_scores"] = {"NAME": 0.8}
+    kept = {TEXT[s.start:s.end] for s in combine(analysis, settings)}
+    assert "Okonkwo" in kept and "Foley" not in kept

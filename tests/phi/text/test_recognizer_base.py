@@ -38,6 +38,9 @@ def test_named_filters():
     assert filters.clock_then_value("AT 1800 116", 3, 11)
     assert filters.loose_digit_groups("glucose 140 220", 8, 15)
     assert not filters.loose_digit_groups("call me on 9472 7916", 11, 20)
+    assert filters.value_series("gas 7.41 - 38 - 92 - 24 on 40%", 11, 23)
+    assert not filters.value_series("gas 7.41 - 38, call 555 0142", 20, 28)
+    assert not filters.value_series("pager 7.41 - 38", 6, 15)
 
 
 def test_one_recognizer_for_devices_vehicles_and_biometrics():

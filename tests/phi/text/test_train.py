@@ -64,8 +64,9 @@ def test_model_file_holds_no_name_from_its_training_text(corpus_dir, tmp_path):
     its own notes must not publish its patients' names inside the model file."""
     assert train.main([str(corpus_dir), "--folds", "0", "--synthetic", "20", "--out", str(tmp_path)]) == 0
     raw = (tmp_path / MODEL_FILE.name).read_bytes().lower()
+    settings = (tmp_path / SETTINGS_FILE.name).read_bytes().lower()
     for name in (b"tavita", b"marisol", b"ekwueme", b"wexmoor", b"brindlecombe"):
-        assert name not in raw
+        assert name not in raw and name not in settings
     assert b"w=" in raw  # ordinary words are features
 
 
@@ -110,3 +111,50 @@ def test_shipped_model_is_small_and_loads():
     assert MODEL_FILE.stat().st_size < 8 * 1024 * 1024
     settings = json.loads(SETTINGS_FILE.read_text())
     assert set(settings["model_thresholds"]) == set(settings["veto_thresholds"]) == set(train.LABELS)
+
+
+def _prepared(texts_and_gold, group_of=lambda i: f"p{i}"):
+    from site_gen.phi.text.corpus import Doc
+
+    docs = []
+    for i, (text, gold) in enumerate(texts_and_gold):
+        doc = Doc(f"d{i}", text, "physionet-invented", required=list(gold))
+        doc.group = group_of(i)
+        docs.append(train.prepare(doc))
+    return docs
+
+
+def test_learned_vocabulary_holds_words_many_patients_share_and_no_labelled_word():
+    """Ward shorthand written in many patients' notes is learned; a word labelled an identifier
+    even once, or written for too few patients, is not (so no name can enter the model)."""
+    notes = [("Zorvix gtt weaned; Quallby aware.", [(19, 26, "HCPName")]) for _ in range(6)]
+    notes += [("Quallby gtt off.", [])] * 6 + [("Trevanne gtt off.", [])] * 4
+    vocabulary = train.learned_vocabulary(_prepared(notes))
+    assert "zorvix" in vocabulary
+    assert "quallby" not in vocabulary     # labelled a name once: never learned
+    assert "trevanne" not in vocabulary    # in four patients' notes only
+    assert "gtt" not in vocabulary         # public vocabulary has its identity already
+    one_patient = train.learned_vocabulary(_prepared(notes, group_of=lambda i: "p0"))
+    assert not one_patient                 # every note of one patient: nothing is shared enough
+
+
+def test_learned_words_are_features_of_the_model(tmp_path):
+    from site_gen.phi.text.tagger import features, tokenize
+
+    text = "Zorvix gtt weaned"
+    tokens = tokenize(text)
+    plain = features(text, tokens, [None] * len(tokens))
+    learned = features(text, tokens, [None] * len(tokens), frozenset({"zorvix"}))
+    assert "w=zorvix" not in plain[0] and "w=zorvix" in learned[0]
+    assert "-1w=zorvix" in learned[1]
+
+
+def test_a_capitalised_word_the_note_also_writes_in_lower_case_is_marked():
+    from site_gen.phi.text.tagger import features, lower_case_words, tokenize
+
+    text = "Zorvix titrated up. Dr Quallby aware. zorvix off at noon."
+    tokens = tokenize(text)
+    feats = features(text, tokens, [None] * len(tokens), lowered=lower_case_words(tokens))
+    by_word = {t.text: f for t, f in zip(tokens, feats)}
+    assert "lower_elsewhere" in by_word["Zorvix"]
+    assert "lower_elsewhere" not in by_word["Quallby"]

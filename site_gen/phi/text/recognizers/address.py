@@ -9,9 +9,21 @@ import re
 
 from site_gen.phi.finding import Category
 
-from ..lexicon import (allowed_geography, alternation, region_alternation, eponyms, is_english_word, place_heads, places,
+from ..lexicon import (allowed_geography, alternation, clinical_abbreviations, drug_names, eponyms, is_english_word,
+                       medical_words, place_heads, places, region_alternation,
                        radiology_vocabulary, word_set)
 from .base import Recognizer, case_regime, contains_digit
+
+# a percentage or a decimal value: a line of findings ("RCA 90% ...", "T 100.8"), never an address line
+_MEASUREMENT = re.compile(r"\d\s?%|\d\.\d")
+
+
+def _clinical_term(lower: str) -> bool:
+    """A drug, a medical word or a clinical abbreviation that is not an ordinary English word
+    (English words such as "main" or "oak" name streets)."""
+    return not is_english_word(lower) and (lower in drug_names() or lower in medical_words()
+                                           or lower in clinical_abbreviations())
+
 
 _CAP = r"[A-Z\u00C0-\u024F][\w\u00C0-\u024F'’.-]{0,40}"
 _WORDISH = r"[\w\u00C0-\u024F][\w\u00C0-\u024F'’.-]{0,40}"
@@ -193,7 +205,8 @@ class AddressRecognizer(Recognizer):
             line = lines[j]
             body = line.group(0)
             content = re.sub(r"^[\s>|*#?-]+", "", body).rstrip()
-            if not content or len(content) > 45 or len(content.split()) > 5 or re.search(r"[.!?;:]\s|[:=@]", content):
+            if not content or len(content) > 45 or len(content.split()) > 5 or re.search(r"[.!?;:]\s|[:=@]", content) \
+                    or _MEASUREMENT.search(content):
                 continue
             lower_words = [w for w in content.split() if w[:1].islower() and w not in ("nan", "de", "la", "del", "do", "da", "nad", "pod")]
             if lower_words or (not re.search(r"\d", content) and not all(w[:1].isupper() for w in content.split())):
@@ -217,9 +230,12 @@ class AddressRecognizer(Recognizer):
             not parts[0].isupper()
 
     def _caps_street_ok(self, value: str) -> bool:
+        """In an ALL-CAPS note, a street's words are no clinical vocabulary: "HR 90-104 NSR ST" and
+        "10/3 PERSANTINE THALLIUM ST" are a rhythm and a stress test, not streets."""
         blocked = self.clinical
         words = re.findall(r"[A-Za-z]+", value)[:-1]
-        return bool(words) and not any(w.lower() in blocked or len(w) < 3 for w in words)
+        return bool(words) and not any(w.lower() in blocked or len(w) < 3 or _clinical_term(w.lower())
+                                       for w in words)
 
     def _plausible_street(self, m: re.Match[str], regime: str) -> bool:
         # "3 cm lateral st..." style false hits: need a capitalised word or a real suffix word.

@@ -25,7 +25,8 @@ _MD = re.compile(r"(?<![\w/])(?<!\d[.:-])(\d{1,2})/(\d{1,2})(?![\w/]|[.:]\d)")
 # "seen on4/3", "dc'd6/20", "DOB3/14/31": a date glued to the word that introduces it
 _GLUED_CUE = re.compile(r"(?i:\b(?:on|seen|since|from|dated|dob|dos|dc|dc'd|adm|admitted|until|till|rec'd))"
                         r"(\d{1,2})([/.-])(\d{1,2})(?:\2((?:19|20)?\d{2}))?(?![\w/]|[.-]\d)")
-_MY = re.compile(r"(?<![\w./:-])(0?[1-9]|1[0-2])/((?:19|20)\d{2}|\d{2})(?![\w/]|[.:-]\d)")
+# month/year; also glued to the word before it ("fx4/98", "CABG3/2001"), where the year cannot be a day
+_MY = re.compile(r"(?<![\d_./:-])(0?[1-9]|1[0-2])/((?:19|20)\d{2}|\d{2})(?![\w/]|[.:-]\d)")
 _ENTRY_START = re.compile(r"(?:^|\n|[|:]|[A-Za-z]-|[A-Za-z]\.)[ \t]*$")
 # "'09 PTCA", "CVA 74'.", "prostate CA'88": a two-digit year with an apostrophe (notes' past history)
 _APOS_YEAR = re.compile(r"(?<![\w'’])['’]\d{2}(?![\w'’%]|[.,]\d)|(?<![\w'’.,/-])\d{2}['’](?![\w'’])")
@@ -220,6 +221,8 @@ class DateRecognizer(Recognizer):
                 year = m.group(2)
                 if len(year) == 2 and int(year) <= 31:
                     continue  # that is m/d, handled above
+                if m.start() and text[m.start() - 1].isalpha() and text[m.end():m.end() + 1] == "%":
+                    continue  # "RA4/96%": a saturation glued to its label
                 if self._blocked(text, m.start(), m.end()):
                     continue
                 yield self.span(m.start(), m.end(), 0.7)

@@ -59,6 +59,16 @@ def decimal_measure(text: str, start: int, end: int) -> bool:
     return re.search(r"\d\.\d{2}\b", text[start:end]) is not None
 
 
+_VALUE_BEFORE = re.compile(r"\d\.\d+\s?([-/])\s?$")
+
+
+def value_series(text: str, start: int, end: int) -> bool:
+    """"pH 7.37 - 33 - 98 - 20": numbers that continue a series of measurements begun by a
+    decimal value and joined by the same separator (a blood gas, a set of labs), not a number to call."""
+    m = _VALUE_BEFORE.search(text, max(0, start - 12), start)
+    return m is not None and m.group(1) in text[start:end]
+
+
 def years_only(text: str, start: int, end: int) -> bool:
     """"1998 2004": years side by side."""
     return all(_YEAR.fullmatch(g) for g in _DIGIT_GROUP.findall(text[start:end]))

@@ -9,8 +9,11 @@ from site_gen.phi.finding import Category
 from ..lexicon import word_set
 from .base import Pattern, PatternRecognizer
 
-# DICOM PN: FAMILY^GIVEN^MIDDLE^PREFIX^SUFFIX, no spaces around the carets
-_DICOM_NAME = re.compile(r"(?<![\w^])[A-Za-z\u00C0-\u024F'’-]{2,40}\^[A-Za-z\u00C0-\u024F'’-]{1,40}(?:\^[A-Za-z\u00C0-\u024F'’.-]{0,20}){0,3}(?![\w^])")
+# DICOM PN: FAMILY^GIVEN^MIDDLE^PREFIX^SUFFIX, no spaces around the carets; the family and given
+# names begin and end with a letter (a caret in shorthand, "bp^'ing", "gi-^gastric", is "up")
+_L = "A-Za-z\u00C0-\u024F"
+_DICOM_NAME = re.compile(rf"(?<![\w^'’-])[{_L}][{_L}'’-]{{0,38}}[{_L}]\^[{_L}](?:[{_L}'’-]{{0,38}}[{_L}])?"
+                         rf"(?:\^[{_L}'’.-]{{0,20}}){{0,3}}(?![\w^])")
 _DOTTED_INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.\s?){2,3}(?![\w])")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*")
 _TWO_LETTERS = re.compile(r"[A-Za-z]{2}")
