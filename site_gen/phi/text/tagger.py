@@ -241,7 +241,7 @@ def rule_marks(tokens: Sequence[Token], spans: Iterable[Span]) -> list[str | Non
     return marks
 
 
-def lower_case_words(tokens: Iterable[Token]) -> frozenset[str]:
+def words_written_lower(tokens: Iterable[Token]) -> frozenset[str]:
     """The words a text writes in lower case (for the feature "lower elsewhere")."""
     return frozenset(t.text for t in tokens if len(t.text) > 2 and t.text.islower())
 
@@ -251,8 +251,9 @@ def features(text: str, tokens: Sequence[Token], marks: Sequence[str | None],
     """The feature strings of every token (the model's input).  `vocabulary`: the words the
     training text taught as ordinary (learned_vocabulary in train.py), known by their identity
     like the public vocabulary.  `lowered`: the words the whole text writes in lower case
-    (lower_case_words): a capitalised word that the same note also writes in lower case is
-    more often shorthand ("Levo ... levo gtt") than a name, which keeps its capital."""
+    (words_written_lower): a capitalised word that the same note also writes in lower case is
+    more often shorthand (a drug at the start of a line, then again mid-sentence) than a name,
+    which keeps its capital."""
     regime = "regime=" + words_regime(t.text for t in tokens if t.text[0].isalpha())
     n = len(tokens)
     own = [word_features(t.text) for t in tokens]
@@ -342,7 +343,7 @@ class Tagger:
         out: list[dict[str, float]] = []
         tagger = self._tagger
         labels = self.labels
-        lowered = lower_case_words(tokens)
+        lowered = words_written_lower(tokens)
         for begin, end in segments(text, tokens):
             xseq = features(text, tokens[begin:end], marks[begin:end], self.vocabulary, lowered)
             tagger.set(xseq)

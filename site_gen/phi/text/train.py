@@ -33,8 +33,8 @@ from .lexicon import allowed_geography
 from .normalize import Normalized, normalize
 from .registry import merge, run_all
 from .scoring import Score
-from .tagger import (LABELS, MODEL_FILE, SETTINGS_FILE, Tagger, Token, features, lower_case_words, public_word,
-                     rule_marks, segments, tokenize)
+from .tagger import (LABELS, MODEL_FILE, SETTINGS_FILE, Tagger, Token, features, public_word,
+                     rule_marks, segments, tokenize, words_written_lower)
 
 TRAINER_PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 60, "feature.possible_transitions": True,
                   "feature.minfreq": 2}
@@ -64,7 +64,7 @@ class Prepared:
     labels: list[str]
 
     def xy(self, vocabulary: frozenset[str] = frozenset()):
-        lowered = lower_case_words(self.tokens)
+        lowered = words_written_lower(self.tokens)
         for begin, end in segments(self.folded.text, self.tokens):
             yield (features(self.folded.text, self.tokens[begin:end], self.marks[begin:end], vocabulary, lowered),
                    self.labels[begin:end])

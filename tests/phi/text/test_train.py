@@ -150,11 +150,11 @@ def test_learned_words_are_features_of_the_model(tmp_path):
 
 
 def test_a_capitalised_word_the_note_also_writes_in_lower_case_is_marked():
-    from site_gen.phi.text.tagger import features, lower_case_words, tokenize
+    from site_gen.phi.text.tagger import features, tokenize, words_written_lower
 
     text = "Zorvix titrated up. Dr Quallby aware. zorvix off at noon."
     tokens = tokenize(text)
-    feats = features(text, tokens, [None] * len(tokens), lowered=lower_case_words(tokens))
+    feats = features(text, tokens, [None] * len(tokens), lowered=words_written_lower(tokens))
     by_word = {t.text: f for t, f in zip(tokens, feats)}
     assert "lower_elsewhere" in by_word["Zorvix"]
     assert "lower_elsewhere" not in by_word["Quallby"]
