@@ -271,17 +271,14 @@ class IncrementalGenerator(SiteGenerator):
         if inputs is not None and known is not None and known.inputs == inputs:
             self._record(case, known, site)
             return known.src, _KnownContext(case, known)
-        part = GeneratedSite()
         self.case_contexts_made += 1
+        if inputs is None:
+            return super()._case_context(case, site)
+        part = GeneratedSite()  # what this case records, kept for the next generation
         src, context = super()._case_context(case, part)
-        if inputs is not None:
-            known = KnownCase(inputs, src, self.thumbs.get(case.slug), part.media, part.converted, part.reused)
-            self._record(case, known, site)
-            self._pending[src] = known
-        else:
-            site.media.update(part.media)
-            site.converted += part.converted
-            site.reused += part.reused
+        known = KnownCase(inputs, src, self.thumbs.get(case.slug), part.media, part.converted, part.reused)
+        self._record(case, known, site)
+        self._pending[src] = known
         return src, context
 
     def _record(self, case, known: KnownCase, site: GeneratedSite) -> None:
@@ -295,8 +292,7 @@ class IncrementalGenerator(SiteGenerator):
     def _case_markdown(self, src: str, context: dict) -> str:
         if isinstance(context, _KnownContext):
             known = context.known
-            listed = [(c.slug, self.thumbs.get(c.slug, "")) for c in self.related.get(context.case.slug, [])]
-            if known.page is not None and known.listed == listed:
+            if known.page is not None and known.listed == self._listed(self.related.get(context.case.slug, [])):
                 if known.key:
                     if self.memo.bundle.get(known.key) is None:
                         self.memo.bundle.put(known.key, known.page)  # the bundle keeps what serve shows
@@ -308,9 +304,13 @@ class IncrementalGenerator(SiteGenerator):
         known = self._pending.pop(src, None)
         page, key = self._case_page(src, context)
         if known is not None:
-            known.listed = [(c.slug, self.thumbs.get(c.slug, "")) for c in context["related"]]
+            known.listed = self._listed(context["related"])
             known.page, known.key = page, key
         return page
+
+    def _listed(self, related: list) -> list[tuple[str, str]]:
+        """The related cases a case page lists, with their thumbnails as they stand now."""
+        return [(c.slug, self.thumbs.get(c.slug, "")) for c in related]
 
     def _case_page(self, src: str, context: dict) -> tuple[str, str | None]:
         """Case pages (most of the generator's time) come from the memo when their key is known:
@@ -320,8 +320,8 @@ class IncrementalGenerator(SiteGenerator):
         key = None
         if self._shared is not None and not context["quiz"]:
             try:
-                listed = [(c.slug, self.thumbs.get(c.slug, "")) for c in context["related"]]
-                key = "case:" + digest(self._shared, src, self.memo.fingerprints.of(context), listed)
+                key = "case:" + digest(self._shared, src, self.memo.fingerprints.of(context),
+                                       self._listed(context["related"]))
             except Uncacheable:
                 key = None
         page = self.memo.bundle.get(key) if key else None
