@@ -1,6 +1,7 @@
 """Data the recognizers share, loaded lazily once per process (site_gen/phi/data/)."""
 from __future__ import annotations
 
+import bisect
 import gzip
 import io
 import re
@@ -240,3 +241,15 @@ def medical_words() -> frozenset[str]:
     """Published medical vocabulary (medical-words.txt.gz, from ICD-10-CM and the DICOM code
     meanings): diseases, anatomy, organisms, procedures, devices."""
     return frozenset(_read_lines("medical-words.txt.gz"))
+
+
+@lru_cache(maxsize=1)
+def _vocabulary_sorted() -> tuple[str, ...]:
+    return tuple(sorted(drug_names() | medical_words() | {w for w in clinical_abbreviations() if len(w) > 3}))
+
+
+def vocabulary_prefix(lower: str) -> bool:
+    """Is the word the start of a drug name or medical word (clinical shorthand cuts them short)?"""
+    vocabulary = _vocabulary_sorted()
+    i = bisect.bisect_left(vocabulary, lower)
+    return i < len(vocabulary) and vocabulary[i].startswith(lower)

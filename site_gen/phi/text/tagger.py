@@ -26,7 +26,8 @@ from site_gen.phi.finding import Category, Span
 
 from .lexicon import (DATA_DIR, allowed_geography, clinical_abbreviations, drug_names, english_words, eponyms,
                       is_english_word,
-                      medical_words, month_lookup, names, place_heads, radiology_vocabulary, word_set, world_names,
+                      medical_words, month_lookup, names, place_heads, radiology_vocabulary, vocabulary_prefix, word_set,
+                      world_names,
                       WORLD_KINDS)
 from .nameness import nameness
 from .recognizers.base import words_regime
@@ -167,18 +168,6 @@ def word_features(word: str) -> tuple[str, ...]:
             if near:
                 feats.append("near=" + near)  # a misspelt ordinary or medical word ("dauther")
     return tuple(feats)
-
-
-@lru_cache(maxsize=1)
-def _vocabulary_sorted() -> tuple[str, ...]:
-    return tuple(sorted(drug_names() | medical_words() | {w for w in clinical_abbreviations() if len(w) > 3}))
-
-
-def vocabulary_prefix(lower: str) -> bool:
-    """Is the word the start of a drug name or medical word (clinical shorthand cuts them short)?"""
-    vocabulary = _vocabulary_sorted()
-    i = bisect.bisect_left(vocabulary, lower)
-    return i < len(vocabulary) and vocabulary[i].startswith(lower)
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"

@@ -5,8 +5,8 @@
 1. Reads every labelled corpus under the folder (text/*.jsonl, format in corpus.py) and generates
    synthetic training text from the shipped name and place lists (synthetic.py, fixed seed).
 2. Cross-validation: for each fold k, the per-category thresholds are chosen inside the other
-   folds (two models, each trained on half of them, label the other half; the thresholds are
-   chosen on those predictions); a model trained on every fold but k is then scored on k with
+   folds (each of them is labelled by a model trained on the rest; the thresholds are chosen on
+   those predictions); a model trained on every fold but k is then scored on k with
    them (the figures `python -m site_gen.bench.phi --cv` prints).
 3. Ships a model trained on everything with thresholds chosen on the held-out predictions of the
    five fold models: site_gen/phi/data/text-model.crfsuite and text-model.json (thresholds, data,
@@ -191,21 +191,23 @@ def _fold_of(p: Prepared, folds: int) -> int:
 def inner_thresholds(prepared: list[Prepared], synthetic: list[Prepared], folds: int, workdir: Path,
                      name: str) -> dict:
     """Thresholds for a model trained on `prepared`, chosen on predictions it never trained on:
-    its folds are dealt into two halves; a model trained on one half (plus the synthetic text)
-    labels the other, and the thresholds are chosen on both halves' predictions together (every
-    training document once: far steadier than one validation fold)."""
+    each of its folds is labelled by a model trained on its other folds (plus the synthetic text),
+    and the thresholds are chosen on all those predictions together (every training document
+    once).  Inner models trained on all but one fold are nearly as sure of themselves as the model
+    the thresholds are for; models trained on half the data were not, and their thresholds
+    carried over badly."""
     ids = sorted({_fold_of(p, folds) for p in prepared})
     if len(ids) > 1:
-        halves = [[p for p in prepared if _fold_of(p, folds) in ids[side::2]] for side in (0, 1)]
+        parts = [[p for p in prepared if _fold_of(p, folds) == i] for i in ids]
     else:  # one training fold (two-fold CV): deal its documents by position
-        halves = [prepared[side::2] for side in (0, 1)]
+        parts = [prepared[side::2] for side in (0, 1)]
     validation, analyses = [], []
-    for side in (0, 1):
-        vocabulary = learned_vocabulary(halves[side] + synthetic)
-        model = train_model(halves[side] + synthetic, workdir / f"{name}-half{side}.crfsuite", vocabulary=vocabulary)
-        other = halves[1 - side]
-        validation += other
-        analyses += analyse(Tagger(model, DEFAULT_SETTINGS, vocabulary), other)
+    for k, held in enumerate(parts):
+        rest = [p for j, part in enumerate(parts) if j != k for p in part]
+        vocabulary = learned_vocabulary(rest + synthetic)
+        model = train_model(rest + synthetic, workdir / f"{name}-inner{k}.crfsuite", vocabulary=vocabulary)
+        validation += held
+        analyses += analyse(Tagger(model, DEFAULT_SETTINGS, vocabulary), held)
     return choose_thresholds(validation, analyses)
 
 

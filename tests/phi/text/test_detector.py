@@ -138,3 +138,32 @@ def test_a_rule_span_at_its_category_sure_score_is_never_vetoed():
     settings["sure_scores"] = {"NAME": 0.8}
     kept = {TEXT[s.start:s.end] for s in combine(analysis, settings)}
     assert "Okonkwo" in kept and "Foley" not in kept
+
+
+def test_a_name_after_a_title_is_never_vetoed_whatever_sure_score_training_chose():
+    """'DR. QUARRY CAME BY': after a title any word is a name, an English word too; the rule scores
+    it above every sure score the trainer can choose, so a model that doubts it cannot remove it."""
+    from site_gen.phi.text import train
+    from site_gen.phi.text.registry import run_all
+
+    text = "EPI DRIP INCREASED. DR. QUARRY CAME BY AND ORDERED LASIX."
+    rules = run_all(text)
+    titled = [s for s in rules if text[s.start:s.end] == "QUARRY"]
+    assert titled and titled[0].score > max(train.SURE_GRID)
+    tokens = tokenize(text)
+    analysis = Analysis(text, rules, tokens, [{} for _ in tokens])  # the model sees no identifier at all
+    settings = {"model_thresholds": {"NAME": 0.95}, "veto_thresholds": {"NAME": 0.5},
+                "sure_scores": {"NAME": max(train.SURE_GRID)}}
+    assert "QUARRY" in {text[s.start:s.end] for s in combine(analysis, settings)}
+
+
+def test_a_clinical_phrase_is_no_address_for_the_model():
+    """'1st degree AV block': ordinary and clinical words with no number, town or street word
+    written out are no address, however sure the model is; a street written out stays."""
+    for text, phrase in (("Baseline 1st degree AV block.", "AV block"), ("He lives on Kelso Street.", "Kelso Street")):
+        tokens = tokenize(text)
+        start = text.index(phrase)
+        probs = [{"LOCATION": 0.99} if start <= t.start < start + len(phrase) else {} for t in tokens]
+        found = {text[s.start:s.end] for s in combine(Analysis(text, [], tokens, probs),
+                                                      {"model_thresholds": {"LOCATION": 0.5}})}
+        assert (phrase in found) == (phrase == "Kelso Street"), (text, found)

@@ -81,6 +81,9 @@ POSITIVE = [
     ("PMH: CAD: NQWMI 11. HTN. EF 50%.", "11", Category.DATE),
     ("PMH: NIDDM. 07 PTCA to LCX, 12 stent to LCX.", "07", Category.DATE),
     ("HPI: developed SOB and diaphoresis 3/5 at rehab.", "3/5", Category.DATE),
+    # names: the Irish O written apart after a title, a role set off after the name
+    ("BP soft overnight. Dr. o halloran and Dr. Petrovic at bedside.", "o halloran", Category.NAME),
+    ("DRAIN PLANNED...OSKAR BELLAVISTA (RESIDENT) TO ARRANGE.", "OSKAR BELLAVISTA", Category.NAME),
 ]
 
 

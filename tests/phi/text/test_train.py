@@ -102,6 +102,35 @@ def test_thresholds_are_chosen_without_the_scored_fold(corpus_dir, tmp_path, mon
     assert set(shipped["veto_thresholds"]) == set(train.LABELS)
 
 
+def test_each_inner_model_labels_only_notes_it_never_trained_on(corpus_dir, tmp_path, monkeypatch):
+    """The notes the thresholds are chosen on are labelled by a model trained on the other folds
+    of the training part, each by one such model, and no outer held-out note is among them."""
+    corpora = read_corpora(corpus_dir)
+    prepared, synthetic = train.prepare_all(corpora, 20, 1, log=lambda msg: None)
+    trained_on, labelled = {}, []
+    real_train, real_analyse = train.train_model, train.analyse
+
+    def recording_train(docs, path, *args, **kwargs):
+        trained_on[str(path)] = {p.doc.id for p in docs}
+        return real_train(docs, path, *args, **kwargs)
+
+    def recording_analyse(tagger, docs):
+        labelled.append((str(tagger.model_path), [p.doc.id for p in docs]))
+        return real_analyse(tagger, docs)
+
+    monkeypatch.setattr(train, "train_model", recording_train)
+    monkeypatch.setattr(train, "analyse", recording_analyse)
+    results = train.cross_validate(prepared, synthetic, 4, tmp_path, log=lambda msg: None)
+    for k, result in enumerate(results):
+        held = {p.doc.id for p in result["held"]}
+        inner = [(path, ids) for path, ids in labelled if f"inner-{k}-" in path]
+        assert len(inner) == 3  # one inner model per training fold
+        seen = [i for _, ids in inner for i in ids]
+        assert len(seen) == len(set(seen)) and set(seen) == {p.doc.id for p in prepared} - held
+        for path, ids in inner:
+            assert not set(ids) & trained_on[path] and not held & trained_on[path]
+
+
 def test_shipped_model_is_small_and_loads():
     if not MODEL_FILE.exists():
         pytest.skip("no model shipped in this checkout")

@@ -11,7 +11,7 @@ from site_gen.phi.finding import Category
 
 from ..lexicon import (allowed_geography, alternation, clinical_abbreviations, drug_names, eponyms, is_english_word,
                        medical_words, place_heads, places, region_alternation,
-                       radiology_vocabulary, word_set)
+                       radiology_vocabulary, rules, word_set)
 from .base import Recognizer, case_regime, contains_digit
 
 # a percentage or a decimal value: a line of findings ("RCA 90% ...", "T 100.8"), never an address line
@@ -50,6 +50,8 @@ _IN_PLACE_CODE = re.compile(r"\b(?i:in|of)\s+((?:[A-Z\u00C0-\u024F][\w\u00C0-\u0
                             r"(?:[A-Z\u00C0-\u024F]?[\w\u00C0-\u024F'’-]{1,40})){0,2})[ \t]+(\d{4,5})\s+(?=(?i:in|to|at|and|for)\b)")
 _ADDRESS_CUE_GATE = re.compile(r"liv|resid|locat|address|drop|mail|send|deliver|moved")
 _FOUR_DIGITS = re.compile(r"\d{4}")
+# a house or flat number is never a percentage or the whole part of a decimal ("FLAT. 100%", "Na ... 7.35")
+_NOT_A_VALUE = r"(?!\s?%|[.,]\d)"
 _MILITARY = re.compile(r"\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b", re.I)
 
 
@@ -82,12 +84,17 @@ class AddressRecognizer(Recognizer):
         # nor "VIA OGT"), except "ul." and "rua"
         prefix_alts = "|".join(f"{p[0].upper()}{p[1:]}" for p in prefixes.split("|")) + "|ul\\.|rua|avenida|calle"
         self.prefix_street = re.compile(
-            r"\b(?:" + prefix_alts + r")[ \t]+(?:" + _CAP + r")(?:[ \t]+" + _WORDISH + r"){0,4}?[ \t]+\d{1,5}[A-Za-z]?\b")
+            r"\b(?:" + prefix_alts + r")[ \t]+(?:" + _CAP + r")(?:[ \t]+" + _WORDISH + r"){0,4}?[ \t]+\d{1,5}[A-Za-z]?\b"
+            + _NOT_A_VALUE)
         # house number, a street name that is no English word, a number: "3071 Lindholm 12"
         self.number_name_number = re.compile(
             r"(?<![\w/.,:-])(\d{1,6})[ \t]+([A-Z\u00C0-\u024F][\w\u00C0-\u024F'’-]{1,40}(?:[ \t]+[\w\u00C0-\u024F'’.-]{1,40}){0,3}?)[ \t]+\d{1,5}[A-Za-z]?(?![\w/,:-]|[.,]\d|\.\w)")
-        self.unit = re.compile(r"\b(?:" + unit + r")\.?\s*#?\s*\d{1,5}[A-Za-z]?\b", re.I)
-        self.state_zip = re.compile(r"(?:\b(?:" + region_alternation(parts=("code",)) + r")\.?,?\s+)(\d{4,5}(?:-\d{4})?)(?![\w-])")
+        self.unit = re.compile(r"\b(?:" + unit + r")\.?\s*#?\s*\d{1,5}[A-Za-z]?\b" + _NOT_A_VALUE, re.I)
+        # a state code and the postal code of that state's country ("OR 97201", "NSW 2000", "ON K1A 0B1")
+        shapes = rules()["postal_code_shapes"]
+        self.state_zip = re.compile("|".join(
+            r"\b(?:" + region_alternation(country, parts=("code",)) + r")\.?,?\s+(" + shape + r")(?![\w-]|[.,]\d)"
+            for country, shape in shapes.items()))
         us_states = region_alternation("US", case="lower")
         self.state_gate = re.compile(us_states)
         # "this ashwick maryland's facility": a lower-case town before a state
@@ -156,7 +163,8 @@ class AddressRecognizer(Recognizer):
                 street_spans.append((m.start(), m.end()))
                 yield self.span(m.start(), m.end(), 0.6)
             for m in self.state_zip.finditer(text):
-                yield self.span(m.start(1), m.end(1), 0.9)
+                group = next(g for g in range(1, len(m.groups()) + 1) if m.group(g) is not None)
+                yield self.span(m.start(group), m.end(group), 0.9)
             for m in self.zip_context.finditer(text):
                 yield self.span(m.start(1), m.end(1), 0.8)
             for m in _UK_POSTCODE.finditer(text):

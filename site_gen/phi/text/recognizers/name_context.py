@@ -17,6 +17,11 @@ _LIST_GAP = re.compile(r",\s?(?:and\s|&\s)?|\s(?:and|&)\s")
 _VOCATIVE = re.compile(r",\s+(?:can|could|would|will|please|do|did|are|have|i|you|we|thank|thanks|listen|look|come)\b", re.I)
 
 
+# a role or credential set off after a name, in brackets or between commas: "(resident)", ", RN,"
+_ROLE_AFTER = re.compile(r"[ \t]*[(,][ \t]*")
+_ROLE_CLOSE = re.compile(r"[ \t]*[),]")
+
+
 class NameContext:
     """Evidence from the words around a group (a mixin of PersonNameRecognizer)."""
 
@@ -151,6 +156,9 @@ class NameContext:
             if after.lower in self.credentials and re.fullmatch(r"[\s,]{1,3}", gap_after) and (after.text.isupper() or text.islower() or signoff) \
                     and not (len(group) == 1 and first.lower in self.note_verbs):
                 evidence += self._because(0.8, "credential after")  # "Imke Sollberg, RN"; not "PLEASE SEE MD NOTES"
+            elif (after.lower in self.role_first or after.lower in self.credentials) and \
+                    _ROLE_AFTER.fullmatch(gap_after) and _ROLE_CLOSE.match(text, after.end):
+                evidence += self._because(0.6, "role after")  # "Lena Morrow (resident)", "IVO BRANDT, ATTENDING,"
             elif after.lower in self.strong_followers and re.fullmatch(r"\s{1,2}", gap_after):
                 info = names().get(_bare(last.lower))
                 # "Vrenkel spent", "VASCONI AWARE"; "social: bill called" (a common first name, any case)
@@ -233,5 +241,8 @@ class NameContext:
 
     @staticmethod
     def _namelike(tok: _Tok, text: str) -> bool:
-        """A word that is a name on its own: a listed non-word, or Titlecase with some name score."""
-        return tok.base >= 0.45 or (tok.base > 0 and tok.text[:1].isupper() and not tok.text.isupper())
+        """A word that is a name on its own: a listed non-word, or Titlecase with some name score.
+        Asked where the words around make a name likely (a role word before, a titled name beside),
+        so a word that only looks like shorthand counts as it looks."""
+        base = max(tok.base, tok.looks)
+        return base >= 0.45 or (base > 0 and tok.text[:1].isupper() and not tok.text.isupper())

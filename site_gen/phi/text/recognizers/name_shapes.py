@@ -44,6 +44,8 @@ class DottedInitialsRecognizer(PatternRecognizer):
 
     def __init__(self) -> None:
         self.exceptions = word_set("initials_exceptions")
+        # "per H.O.", "given by R.T.": a role or credential spelt with dots is the person's job
+        self.jobs = frozenset(w for w in word_set("roles") | word_set("credentials") if w.isalpha())
         self.cues = word_set("titles") | word_set("relations") | {"initials", "patient", "pt", "by", "name"}
         self.filters = (self.abbreviation, self.no_cue)
 
@@ -51,8 +53,9 @@ class DottedInitialsRecognizer(PatternRecognizer):
         return self._patterns
 
     def abbreviation(self, text: str, start: int, end: int) -> bool:
-        """A dotted abbreviation ("e.g.", "p.r.n.", "U.S."), not initials."""
-        return text[start:end].strip().lower().replace(" ", "") in self.exceptions
+        """A dotted abbreviation ("e.g.", "p.r.n.", "U.S.") or job ("H.O.", "R.N."), not initials."""
+        dotted = text[start:end].strip().lower().replace(" ", "")
+        return dotted in self.exceptions or dotted.replace(".", "") in self.jobs
 
     def no_cue(self, text: str, start: int, end: int) -> bool:
         before = [w.lower() for w in _WORD.findall(text[max(0, start - 30):start])][-2:]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..lexicon import (allowed_geography, drug_names, eponyms, is_english_word, month_lookup, names,
-                       not_name_words, radiology_vocabulary, word_set)
+                       not_name_words, radiology_vocabulary, vocabulary_prefix, word_set)
 from ..nameness import nameness
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*")
@@ -31,6 +31,20 @@ _PARTICLES = frozenset({"van", "von", "der", "den", "de", "del", "della", "di", 
                         "bin", "ibn", "al", "el", "dos", "das", "do", "y", "zu", "af", "av"})
 
 
+# a name at least this common (log2 bucket of its SSA or Census count) is a name however it is
+# spelt: the bucket the drug list leaves out too (build_drug_data.py)
+_COMMON_NAME = 10
+_SHORTHAND_BASE = 0.4  # below what a word alone needs to be reported (person_name._THRESHOLD)
+
+
+def _shorthand(bare: str, info) -> bool:
+    """Clinical shorthand that cuts a drug or medical word short ("levo", "amio", "vanco"): the start
+    of a published drug name, medical word or abbreviation, no English word and no common name."""
+    return len(bare) >= 3 and bare.isalpha() and \
+        (info is None or max(info.first, info.surname) < _COMMON_NAME) \
+        and not is_english_word(bare) and vocabulary_prefix(bare)
+
+
 @dataclass
 class _Tok:
     start: int
@@ -38,7 +52,9 @@ class _Tok:
     text: str
     lower: str
     base: float = 0.0
+    looks: float = 0.0  # the base before the shorthand cap: how name-like the word is on its own
     score: float = 0.0
+    cued_score: float = 0.0  # the score from `looks`: what the word counts where a cue stands around it
     initial: bool = False
     index: int = 0
 
@@ -71,6 +87,7 @@ class NameWords:
             self._cased = False
             self.never = not_name_words() | word_set("stopwords") | word_set("languages")
             self.heads = word_set("eponym_heads")
+            self.device_heads = word_set("device_heads")
             self.org_heads = word_set("organisation_heads")
             self.journal_words = word_set("journal_words")
             self.initials_exceptions = word_set("initials_exceptions")
@@ -91,6 +108,16 @@ class NameWords:
             # cues after which any non-stopword is a name ("my name is ilsabet", "call me Quorvanek")
             self.naming_cues = frozenset({"name is", "names are", "named", "call me", "calls me", "known as",
                                           "name's", "names is", "call him", "call her"})
+
+    @staticmethod
+    def _shorthand_capped(base: float, lower: str) -> float:
+        """"Levo", "Vanco", "Amio": the start of a drug or medical word is a name only with some
+        evidence around it ("Dr Vanco", "LEVO AWARE"), never on its looks alone."""
+        if base > _SHORTHAND_BASE:
+            bare = _bare(lower)
+            if _shorthand(bare, names().get(bare)):
+                return _SHORTHAND_BASE
+        return base
 
     def _base(self, word: str, lower: str) -> float:
         table = names()
@@ -143,7 +170,9 @@ class NameWords:
         return 0.45 if shape >= -0.3 else 0.3
 
     def _soft_blocked(self, toks: list[_Tok], i: int, text: str) -> bool:
-        """Eponyms and radiology words: safe unless a title says otherwise."""
+        """Eponyms, radiology words and device names: safe unless a title says otherwise."""
+        if self._device_follows(toks, i, text):
+            return True
         lower = _bare(toks[i].lower)
         parts = lower.split("-")
         always, conditional = eponyms()
@@ -166,6 +195,18 @@ class NameWords:
             m = _PAREN_HEAD.match(text, toks[i].end)
             if m and m.group(1).lower() in self.heads:
                 return True
+        return False
+
+    def _device_follows(self, toks: list[_Tok], i: int, text: str) -> bool:
+        """"Penrose drain", "Kessler-Ward valve", "on a Talbot pacer": one or two words right before
+        a device word name the device (its maker or inventor), not a person at the bedside."""
+        for j in (i + 1, i + 2):
+            if j >= len(toks) or not re.fullmatch(r"[ \t-]{1,2}", text[toks[j - 1].end:toks[j].start]):
+                return False
+            if toks[j].lower in self.device_heads:
+                return True
+            if toks[j].text[:1].islower() != toks[i].text[:1].islower():
+                return False  # the words of a device's name are written alike
         return False
 
     def _tokens(self, text: str) -> list[_Tok]:

@@ -14,9 +14,15 @@ from site_gen.phi.finding import Category
 from ..lexicon import names
 from .base import Recognizer
 from .name_context import NameContext
-from .name_words import _PARTICLES, _SENTENCE_END, NameWords, _bare, _Tok, bare_name_ok
+from .name_words import _PARTICLES, _SENTENCE_END, _SHORTHAND_BASE, NameWords, _bare, _Tok, bare_name_ok
 
 _THRESHOLD = 0.62
+# after a title any word is a name ("DR. QUARRY CAME BY"): scored above every sure score the
+# trainer may choose (train.SURE_GRID), so the model never vetoes it
+_TITLED_SCORE = 0.96
+_CUE_EVIDENCE = 0.5  # a title, relation, role or label word, a cue phrase, a titled name beside
+# titles that are also clinical abbreviations (mitral regurgitation, morphine sulphate): "3+ MR. Given"
+_CLINICAL_TITLES = frozenset({"mr", "ms"})
 _LEAD_INITIAL = re.compile(r"(?:^|(?<=[\s(\-]))([A-Za-z])\.[ \t]{1,2}$")
 _SPEAKER = re.compile(r"(?m)^[ \t>|]*([^\W\d_][^\W\d_'’-]{1,30})[ \t]*:[ \t]*[\"“A-Z]")
 
@@ -56,8 +62,12 @@ class PersonNameRecognizer(NameWords, NameContext, Recognizer):
                     prev_info.first >= 4 and (next_info := table.get(toks[i + 1].lower)) is not None and \
                     not next_info.word and next_info.surname >= 8:
                 tok.initial = True  # "arvo k lindgren", "ilario p benedetti"
+            if tok.lower == "o" and 0 < i < len(toks) - 1 and self._after_title(toks, i, text) and \
+                    text[tok.end:toks[i + 1].start] in (" ", "'", "’") and toks[i + 1].text[:1].isalpha():
+                tok.initial = True  # "Dr. o halloran": the Irish O of a surname written apart
             # "2U REG", "6Livf", "10mg": a word glued to a number is a unit or shorthand
-            base = 0.0 if glued else self._base(tok.text, tok.lower)
+            tok.looks = 0.0 if glued else self._base(tok.text, tok.lower)
+            base = self._shorthand_capped(tok.looks, tok.lower)
             if tok.lower == "st" and not re.match(r"\.?[ \t]+[A-Z]", text[tok.end:tok.end + 3]):
                 base = 0.0  # "Fennick Avenue St.": a street suffix, not "St Agnes"
             if base and self._soft_blocked(toks, i, text):
@@ -75,6 +85,8 @@ class PersonNameRecognizer(NameWords, NameContext, Recognizer):
                     base = max(base, 0.5)
             tok.base = base
             tok.score = base * self._shape_factor(tok, text, regime) if base > 0 else base
+            # with a cue around it, a word that only looks like shorthand scores as it looks
+            tok.cued_score = tok.score if base != _SHORTHAND_BASE else tok.looks * self._shape_factor(tok, text, regime)
             if 0 < base < 0.5 and tok.text[:1].isupper() and not tok.text.isupper() and len(tok.text) >= 3:
                 info = table.get(_bare(tok.lower))
                 if info is not None and info.first >= 9 and bare_name_ok(tok.lower) and \
@@ -148,7 +160,7 @@ class PersonNameRecognizer(NameWords, NameContext, Recognizer):
                         listed_eponym = True  # "founders: Szalai, Parkinson and Ibarra" (rescued by a list only)
                     else:
                         continue
-            best = max(max(t.score for t in words), 0.0)
+            best = max(max(max(t.score, t.cued_score) if evidence >= _CUE_EVIDENCE else t.score for t in words), 0.0)
             if listed_eponym:
                 pending.append((group, 0.0))
                 continue
@@ -208,11 +220,15 @@ class PersonNameRecognizer(NameWords, NameContext, Recognizer):
                 for item in (a, b):
                     reasons.setdefault(item[0][0].start, []).append("two name-like words listed together")
         for keep, total in found:
+            why = self._why(reasons, keep)
+            score = min(0.99, 0.5 + total / 4)
+            if "title before" in why and keep[0].index and toks[keep[0].index - 1].lower not in _CLINICAL_TITLES:
+                score = max(score, _TITLED_SCORE)
             lead = _LEAD_INITIAL.search(text, max(0, keep[0].start - 6), keep[0].start)
             if lead:  # "s. ilario rrt", "SUCRALFATE-W. VASCONI": the initial belongs to the name
-                yield self.span(lead.start(1), keep[-1].end, min(0.99, 0.5 + total / 4), why=self._why(reasons, keep))
+                yield self.span(lead.start(1), keep[-1].end, score, why=why)
                 continue
-            yield self.span(keep[0].start, keep[-1].end, min(0.99, 0.5 + total / 4), why=self._why(reasons, keep))
+            yield self.span(keep[0].start, keep[-1].end, score, why=why)
 
     @staticmethod
     def _why(reasons: dict[int, list[str]], keep: list[_Tok]) -> str:
