@@ -198,7 +198,7 @@ class NameWords:
         return False
 
     def _device_follows(self, toks: list[_Tok], i: int, text: str) -> bool:
-        """"Penrose drain", "Kessler-Ward valve", "on a Talbot pacer": one or two words right before
+        """"Penrose drain", "Quillon-Marsh valve", "on a Talbot pacer": one or two words right before
         a device word name the device (its maker or inventor), not a person at the bedside."""
         for j in (i + 1, i + 2):
             if j >= len(toks) or not re.fullmatch(r"[ \t-]{1,2}", text[toks[j - 1].end:toks[j].start]):
