@@ -32,7 +32,7 @@ WEAK_RULE_SCORE = 0.75
 _SHAPE_SCORE = 0.95
 # False-positive filters for the model's own spans, per category.
 MODEL_FILTERS = {Category.DATE: (filters.spine_levels,),
-                 Category.ADDRESS: (filters.allowed_geography_only, filters.setting_value, filters.clinical_phrase),
+                 Category.ADDRESS: (filters.allowed_geography_only, filters.setting_value),
                  Category.NAME: (filters.lower_case_words,),
                  Category.PHONE: (filters.value_series, filters.loose_digit_groups)}
 

@@ -156,14 +156,3 @@ def test_a_name_after_a_title_is_never_vetoed_whatever_sure_score_training_chose
                 "sure_scores": {"NAME": max(train.SURE_GRID)}}
     assert "QUARRY" in {text[s.start:s.end] for s in combine(analysis, settings)}
 
-
-def test_a_clinical_phrase_is_no_address_for_the_model():
-    """'1st degree AV block': ordinary and clinical words with no number, town or street word
-    written out are no address, however sure the model is; a street written out stays."""
-    for text, phrase in (("Baseline 1st degree AV block.", "AV block"), ("He lives on Kelso Street.", "Kelso Street")):
-        tokens = tokenize(text)
-        start = text.index(phrase)
-        probs = [{"LOCATION": 0.99} if start <= t.start < start + len(phrase) else {} for t in tokens]
-        found = {text[s.start:s.end] for s in combine(Analysis(text, [], tokens, probs),
-                                                      {"model_thresholds": {"LOCATION": 0.5}})}
-        assert (phrase in found) == (phrase == "Kelso Street"), (text, found)

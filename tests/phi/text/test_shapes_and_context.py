@@ -80,7 +80,6 @@ NEGATIVE = [
     ("HR 90-110 SR TO ST WITH PACS.", "SR TO ST"),
     ("GIVEN 20 MEQ KCL VIA NGT.", "KCL VIA"),
     ("RUE DVT WAS THERAPEUTIC ON 600U/HR OF HEPARIN.", "RUE DVT"),
-    ("BASELINE 1 ST DEGREE AV BLOCK.", "1 ST DEGREE AV"),
     ("Placed in Trendelenburg position; remains in A-fib.", "Trendelenburg"),
     ("Improvement in BPs and in TV's overnight.", "BPs"),
     # weak cue + an ordinary capitalised word, mental status "MS", role words + verbs
@@ -122,3 +121,17 @@ def test_build_place_data_from_tiny_fixture(tmp_path):
     rows = gzip.open(tmp_path / "out" / "places.txt.gz", "rt", encoding="utf-8").read().splitlines()[1:]
     assert rows == sorted(rows) and count == len(rows)
     assert set(rows) == {"quellbrook", "little ferring", "seinäjoki", "seinajoki", "kalkaska"}
+
+
+def test_first_degree_block_is_no_street_to_the_rules():
+    """"1 ST DEGREE AV": a number, "ST" and "AV" look like a street to a street pattern."""
+    from site_gen.phi.text.registry import run_all
+    text = "BASELINE 1 ST DEGREE AV BLOCK."
+    assert not [s for s in run_all(text) if s.category == Category.ADDRESS]
+
+
+@pytest.mark.xfail(strict=True, reason="known false alarm of the shipped model: it reads 'degree AV block' as a "
+                   "place; a filter for address spans made of clinical words cost 8 clinicians' names in "
+                   "cross-validation, so it is not shipped (issue 11 closing note)")
+def test_first_degree_block_is_no_place_to_the_model(found):
+    assert not found("BASELINE 1 ST DEGREE AV BLOCK.", "DEGREE AV BLOCK")

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..lexicon import (allowed_geography, alternation, clinical_abbreviations, drug_names, is_english_word,
-                       medical_words, names, places, word_set)
+from ..lexicon import allowed_geography, alternation, is_english_word, names, word_set
 
 _RANGE = re.compile(r"\(?(\d{3,4})\)?\s?-\s?(\d{4})")
 _CLOCK = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
@@ -132,26 +131,3 @@ def lower_case_words(text: str, start: int, end: int) -> bool:
         return False
     table = names()
     return all((info := table.get(w)) is None or info.word for w in words)
-
-
-_SPELT_OUT = 4  # "street", "road", "lane": a street word written out, not shorthand ("av", "st")
-
-
-def clinical_phrase(text: str, start: int, end: int) -> bool:
-    """"1st degree AV block": words that are all ordinary or clinical vocabulary (English, medical
-    words, drugs, published abbreviations), no number, no town and no street word written out,
-    are a clinical phrase, not an address."""
-    value = text[start:end]
-    if any(c.isdigit() for c in value):
-        return False
-    words = [w.lower() for w in re.findall(r"[^\W\d_]+", value)]
-    if not words:
-        return False
-    suffixes, towns = word_set("street_suffixes"), places()
-    vocabulary = (medical_words(), drug_names(), clinical_abbreviations())
-    for w in words:
-        if w in towns or (w in suffixes and len(w) >= _SPELT_OUT):
-            return False
-        if not (is_english_word(w) or any(w in v for v in vocabulary)):
-            return False
-    return True
