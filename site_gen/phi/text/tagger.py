@@ -24,11 +24,9 @@ from typing import Iterable, Sequence
 
 from site_gen.phi.finding import Category, Span
 
-from .lexicon import (DATA_DIR, allowed_geography, clinical_abbreviations, drug_names, english_words, eponyms,
-                      is_english_word,
-                      medical_words, month_lookup, names, place_heads, radiology_vocabulary, vocabulary_prefix, word_set,
-                      world_names,
-                      WORLD_KINDS)
+from .lexicon import (DATA_DIR, WORLD_KINDS, allowed_geography, clinical_abbreviations, drug_names, english_words,
+                      eponyms, is_english_word, medical_words, month_lookup, names, place_heads, radiology_vocabulary,
+                      vocabulary_prefix, word_set, world_names)
 from .nameness import nameness
 from .recognizers.base import words_regime
 

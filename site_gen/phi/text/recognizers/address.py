@@ -163,8 +163,8 @@ class AddressRecognizer(Recognizer):
                 street_spans.append((m.start(), m.end()))
                 yield self.span(m.start(), m.end(), 0.6)
             for m in self.state_zip.finditer(text):
-                group = next(g for g in range(1, len(m.groups()) + 1) if m.group(g) is not None)
-                yield self.span(m.start(group), m.end(group), 0.9)
+                # one country's alternative matched; its postal code is the only group it has
+                yield self.span(m.start(m.lastindex), m.end(m.lastindex), 0.9)
             for m in self.zip_context.finditer(text):
                 yield self.span(m.start(1), m.end(1), 0.8)
             for m in _UK_POSTCODE.finditer(text):
